@@ -1,0 +1,118 @@
+"""Application factory: config -> extensions -> blueprints -> cli -> errors."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as cfg
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    _load_config(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from .cli import register_cli
+
+    register_cli(app)
+    from .errors import register_error_handlers
+    from .security_headers import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    return app
+
+
+def _load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(cfg.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(cfg.env_overrides())
+    if test_config:
+        app.config.update(test_config)
+    if app.config.get("TESTING"):
+        app.config["ENV"] = "testing"
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'contest.db'}"
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(ROOT / "uploads")
+
+    secret = app.config.get("SECRET_KEY")
+    if not cfg.secret_is_strong(secret):
+        if app.config["ENV"] == "production":
+            raise ConfigError(
+                "CONTEST_SECRET_KEY must be set to a random value of at least "
+                f"{cfg.MIN_SECRET_LENGTH} characters in production "
+                '(python -c "import secrets; print(secrets.token_hex(32))").'
+            )
+        if app.config["ENV"] == "development":
+            app.config["SECRET_KEY"] = cfg.development_secret(app.instance_path)
+            # `make run` serves plain http on 127.0.0.1.
+            app.config["SESSION_COOKIE_SECURE"] = False
+    if app.config["ENV"] != "production":
+        app.config["SESSION_COOKIE_SECURE"] = False
+    if not app.config.get("IP_HASH_SALT"):
+        app.config["IP_HASH_SALT"] = "ip:" + app.config["SECRET_KEY"]
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+
+def _init_extensions(app: Flask) -> None:
+    from .db_events import install_sqlite_pragmas
+
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    login_manager.login_view = "accounts.login"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    from . import models  # noqa: F401  (register the models with the metadata)
+    from .services.accounts import load_user_from_session
+
+    login_manager.user_loader(load_user_from_session)
+    from .templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .organiser.views import bp as organiser_bp
+    from .public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/account")
+    app.register_blueprint(organiser_bp, url_prefix="/console")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -1,0 +1,121 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..forms_common import apply_service_errors, district_choices, safe_next, unit_choices, unit_or_none
+from ..models.timestamps import utcnow
+from ..services import accounts, audit
+from ..services.errors import ServiceError
+from .forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_account_key() -> str:
+    return "login-account:" + accounts.normalise_phone(request.form.get("phone", ""))
+
+
+def _fill_choices(form) -> None:
+    form.district.choices = district_choices()
+    form.unit.choices = unit_choices((0, _("个人 (no unit)")))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.index"))
+    form = RegisterForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_user(
+                phone=form.phone.data, password=form.password.data,
+                real_name=form.real_name.data, district=form.district.data,
+                unit=unit_or_none(form.unit.data), email=form.email.data,
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_errors(form, exc)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! Your account has been created."), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("public.index")))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_login_account_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.phone.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Wrong mobile number or password."))
+        else:
+            user.last_login_at = utcnow()
+            audit.record(user, "account.login", user, ip=request.remote_addr)
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"), url_for("public.index")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    # Ending the session version makes a copied cookie useless too.
+    accounts.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_errors(form, exc)
+        else:
+            db.session.commit()
+            login_user(user)  # this session carries on with the new version
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user) if request.method == "GET" else ProfileForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.unit.data = user.unit_id or 0
+        form.district.data = user.district or ""
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(user, real_name=form.real_name.data, district=form.district.data,
+                                    unit=unit_or_none(form.unit.data), email=form.email.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, user=user,
+                           masked_phone=accounts.mask_phone(user.phone))

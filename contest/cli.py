@@ -1,0 +1,59 @@
+"""`flask` commands. Each calls a service and commits."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .extensions import db
+from .models import ROLES, Unit
+from .services import accounts, demo
+from .services.errors import ServiceError, ValidationErrors
+
+admin_cli = AppGroup("admin", help="Accounts and roles.")
+
+
+def _fail(exc: ServiceError) -> None:
+    db.session.rollback()
+    messages = exc.errors.values() if isinstance(exc, ValidationErrors) else [exc.message]
+    raise click.ClickException(" ".join(str(m) for m in messages))
+
+
+@admin_cli.command("create-user")
+@click.option("--phone", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="entrant", show_default=True)
+@click.option("--unit", "unit_name", default=None, help="Unit name (needed for unit_admin and organiser).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(phone: str, name: str, role: str, unit_name: str | None, password: str) -> None:
+    """Create an account with a role."""
+    unit = None
+    if unit_name:
+        unit = db.session.scalar(select(Unit).where(Unit.name == unit_name))
+        if unit is None:
+            raise click.ClickException(f"No unit named {unit_name!r}.")
+    try:
+        user = accounts.create_user(phone=phone, name=name, password=password, role=role, unit=unit)
+    except ServiceError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"created user {user.id} ({accounts.mask_phone(user.phone)}) with role {role}")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo programme into an empty database (does nothing otherwise)."""
+    if demo.is_seeded():
+        click.echo("The database already holds programmes: nothing seeded.")
+        return
+    rows = demo.seed_demo()
+    db.session.commit()
+    click.echo(f"Demo programme loaded. Demo accounts (password: {demo.DEMO_PASSWORD}):")
+    for phone, name, role, unit in rows:
+        click.echo(f"  {phone}  {role:<10} {name}" + (f" ({unit})" if unit else ""))
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(admin_cli)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,55 @@
+"""Pieces shared by the blueprints' forms and views."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import SelectField
+
+from .extensions import db
+from .models import Unit
+from .services.errors import ServiceError, ValidationErrors
+
+
+def district_choices(blank_label=None) -> list[tuple[str, str]]:
+    first = [("", blank_label or _l("— choose —"))]
+    return first + [(d, d) for d in current_app.config["DISTRICTS"]]
+
+
+def unit_choices(blank: tuple[int, str] | None = None) -> list[tuple[int, str]]:
+    units = db.session.scalars(select(Unit).order_by(Unit.kind, Unit.id))
+    first = [blank] if blank else []
+    return first + [(u.id, u.name) for u in units]
+
+
+def unit_or_none(unit_id: int | None) -> Unit | None:
+    return db.session.get(Unit, unit_id) if unit_id else None
+
+
+class UnitSelect(SelectField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=int, **kwargs)
+
+
+def apply_service_errors(form, exc: ServiceError) -> None:
+    """Show a service's refusal next to the field it names (or above the form)."""
+    errors = exc.errors if isinstance(exc, ValidationErrors) else {exc.field: exc.message}
+    for field_name, message in errors.items():
+        field = getattr(form, field_name, None) if field_name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [message]
+        else:
+            form.form_errors.append(message)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths; never //host or a scheme."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return default
+    return target

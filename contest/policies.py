@@ -1,0 +1,78 @@
+"""Who may do what. Used by views and templates alike; decorators only for
+coarse gates (login, role)."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from .models import Contest, Programme, User
+
+
+def _user(user) -> User | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user
+
+
+def is_admin(user) -> bool:
+    u = _user(user)
+    return bool(u and u.has_role("admin"))
+
+
+def can_use_console(user) -> bool:
+    u = _user(user)
+    return bool(u and (u.has_role("admin") or u.has_role("organiser")))
+
+
+def organiser_units(user) -> set[int]:
+    u = _user(user)
+    return u.unit_ids_for("organiser") if u else set()
+
+
+def can_create_contest(user, lead_unit_id: int | None = None) -> bool:
+    if is_admin(user):
+        return True
+    units = organiser_units(user)
+    return bool(units) and (lead_unit_id is None or lead_unit_id in units)
+
+
+def can_manage_contest(user, contest: Contest) -> bool:
+    """An organiser manages the contests its unit leads or co-organises."""
+    if is_admin(user):
+        return True
+    return bool(organiser_units(user) & contest.organiser_unit_ids)
+
+
+def can_manage_programme(user, programme: Programme) -> bool:
+    if is_admin(user):
+        return True
+    return programme.lead_unit_id is not None and programme.lead_unit_id in organiser_units(user)
+
+
+def can_view_contest(user, contest: Contest) -> bool:
+    return contest.published or can_manage_contest(user, contest)
+
+
+def can_manage_users(user) -> bool:
+    return is_admin(user)
+
+
+def require(check):
+    """Coarse gate: 401 for anonymous users (login redirect), 403 for the rest."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from .extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not check(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,56 @@
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..forms_common import safe_next
+from ..models import Programme
+from ..models.timestamps import utcnow
+from ..phases import submission_open, timeline
+from ..policies import can_view_contest
+from ..services import contests
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+def index():
+    now = utcnow()
+    programmes = contests.current_programmes(now)
+    return render_template("public/index.html", programmes=programmes, now=now,
+                           phase=lambda c: contests.phase(c, now))
+
+
+@bp.route("/archive")
+def archive():
+    return render_template("public/archive.html", programmes=contests.archived_programmes())
+
+
+@bp.route("/programmes/<int:programme_id>")
+def programme(programme_id: int):
+    prog = db.session.get(Programme, programme_id) or abort(404)
+    now = utcnow()
+    return render_template("public/programme.html", programme=prog,
+                           contests=contests.public_contests(prog),
+                           phase=lambda c: contests.phase(c, now))
+
+
+@bp.route("/contests/<slug>")
+def contest(slug: str):
+    c = contests.contest_by_slug(slug)
+    if c is None or not can_view_contest(current_user, c):
+        abort(404)
+    now = utcnow()
+    return render_template("public/contest.html", contest=c, now=now,
+                           phase=contests.phase(c, now), steps=timeline(c),
+                           open_for_entries=submission_open(c, now))
+
+
+@bp.route("/lang", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang", "")
+    target = safe_next(request.form.get("next"), url_for("public.index"))
+    response = redirect(target)
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    return response

@@ -1,0 +1,38 @@
+"""The one HTML sanitiser. User HTML is cleaned once, when it is written.
+
+nh3 (Rust's ammonia) replaces bleach, which is no longer maintained."""
+from __future__ import annotations
+
+import re
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "blockquote",
+    "h2", "h3", "h4", "ol", "ul", "li", "a", "span", "hr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "li": {"data-list"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def clean_html(html: str | None) -> str:
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    ).strip()
+
+
+def plain_text(html: str | None) -> str:
+    """Visible text of sanitised HTML (for counting and summaries)."""
+    import html as htmllib
+
+    text = _TAG.sub(" ", html or "")
+    return _SPACE.sub(" ", htmllib.unescape(text)).strip()

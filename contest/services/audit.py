@@ -1,0 +1,38 @@
+"""Writing the audit trail. Raw IPs are never stored, only a salted hash."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import AuditEvent, User
+
+
+def hash_ip(ip: str | None) -> str | None:
+    if not ip:
+        return None
+    salt = current_app.config["IP_HASH_SALT"].encode()
+    return hmac.new(salt, ip.encode(), hashlib.sha256).hexdigest()
+
+
+def record(
+    actor: User | None,
+    action: str,
+    obj: object | None = None,
+    *,
+    details: dict | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else None,
+        object_id=str(obj.id) if obj is not None and getattr(obj, "id", None) is not None else None,
+        details=details or {},
+        ip_hash=hash_ip(ip),
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

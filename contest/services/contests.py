@@ -1,0 +1,241 @@
+"""Setting up programmes, contests and categories; reading them for the public."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ENTRY_KINDS, Category, Contest, Programme, Unit, User
+from ..models.accounts import UNIT_KINDS
+from ..models.timestamps import utcnow
+from ..phases import current_phase, shanghai_year
+from ..sanitize import clean_html
+from . import audit
+from .errors import ValidationErrors
+
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
+CATEGORY_CODE_RE = re.compile(r"^[A-Z0-9]{1,4}$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+# (earlier, later): the phase dates must run in this order.
+DATE_ORDER = (
+    ("submission_start", "submission_end"),
+    ("submission_end", "screening_end"),
+    ("voting_start", "voting_end"),
+    ("judging_start", "judging_end"),
+    ("publicity_start", "publicity_end"),
+    ("publicity_end", "results_at"),
+)
+
+CONTEST_FIELDS = (
+    "code", "slug", "title", "theme", "description", "rules", "recommended_to",
+    "min_age", "max_age", "eligible_districts", "eligible_unit_kinds", "real_name_required",
+    "submission_start", "submission_end", "screening_end", "voting_start", "voting_end",
+    "judging_start", "judging_end", "publicity_start", "publicity_end", "results_at",
+    "entries_per_entrant", "voting_enabled", "votes_per_day", "vote_weight",
+    "show_vote_counts", "published",
+)
+CATEGORY_FIELDS = (
+    "code", "name", "kind", "description", "position", "min_chars", "max_chars",
+    "max_files", "max_file_mb", "max_duration_s", "recommend_quota",
+)
+
+
+# --- programmes -------------------------------------------------------------
+
+def save_programme(actor: User | None, programme: Programme | None, data: dict) -> Programme:
+    errors = {}
+    year = data.get("year")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = _("Please enter a year between 2000 and 2100.")
+    title = (data.get("title") or "").strip()
+    if not title:
+        errors["title"] = _("Please enter a title.")
+    else:
+        clash = db.session.scalar(select(Programme).where(Programme.title == title))
+        if clash is not None and clash is not programme:
+            errors["title"] = _("A programme with this title already exists.")
+    if errors:
+        raise ValidationErrors(errors)
+    creating = programme is None
+    if creating:
+        programme = Programme()
+        db.session.add(programme)
+    programme.year = year
+    programme.title = title
+    programme.description = clean_html(data.get("description"))
+    programme.lead_unit = data.get("lead_unit")
+    db.session.flush()
+    audit.record(actor, "programme.create" if creating else "programme.update", programme)
+    return programme
+
+
+# --- contests ---------------------------------------------------------------
+
+def _validate_contest(contest: Contest | None, data: dict) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    code = data.get("code") or ""
+    if not CODE_RE.match(code):
+        errors["code"] = _("2 to 12 capital letters or digits, starting with a letter.")
+    else:
+        clash = db.session.scalar(select(Contest).where(Contest.code == code))
+        if clash is not None and clash is not contest:
+            errors["code"] = _("This code is already used by another contest.")
+    slug = data.get("slug") or ""
+    if not SLUG_RE.match(slug) or len(slug) > 80:
+        errors["slug"] = _("Lower-case letters, digits and hyphens only.")
+    else:
+        clash = db.session.scalar(select(Contest).where(Contest.slug == slug))
+        if clash is not None and clash is not contest:
+            errors["slug"] = _("This address is already used by another contest.")
+    if not (data.get("title") or "").strip():
+        errors["title"] = _("Please enter a title.")
+    if data.get("programme") is None:
+        errors["programme"] = _("Please choose a programme.")
+    if data.get("lead_unit") is None:
+        errors["lead_unit"] = _("Please choose the lead unit.")
+    for early, late in DATE_ORDER:
+        a, b = data.get(early), data.get(late)
+        if a and b and not a < b and late not in errors:
+            errors[late] = _("This date must come after the one before it.")
+    if not data.get("submission_start"):
+        errors["submission_start"] = _("Please set when submissions open.")
+    if not data.get("submission_end"):
+        errors["submission_end"] = _("Please set the submission deadline.")
+    if data.get("voting_enabled") and not (data.get("voting_start") and data.get("voting_end")):
+        errors["voting_start"] = _("A public vote needs a start and an end.")
+    lo, hi = data.get("min_age"), data.get("max_age")
+    if lo is not None and hi is not None and lo > hi:
+        errors["max_age"] = _("The maximum age must not be below the minimum age.")
+    for name, low, high in (
+        ("entries_per_entrant", 1, 50), ("votes_per_day", 1, 100), ("vote_weight", 0, 100),
+    ):
+        value = data.get(name)
+        if value is None or not low <= value <= high:
+            errors[name] = _("Please enter a number from %(low)d to %(high)d.", low=low, high=high)
+    bad_kinds = set(data.get("eligible_unit_kinds") or []) - set(UNIT_KINDS)
+    if bad_kinds:
+        errors["eligible_unit_kinds"] = _("Unknown unit kind.")
+    return errors
+
+
+def save_contest(actor: User | None, contest: Contest | None, data: dict) -> Contest:
+    """Create or update a contest from a complete set of values; on any error
+    nothing is changed and every field's message is raised at once."""
+    errors = _validate_contest(contest, data)
+    if errors:
+        raise ValidationErrors(errors)
+    creating = contest is None
+    if creating:
+        contest = Contest()
+        db.session.add(contest)
+    for name in CONTEST_FIELDS:
+        if name in data:
+            setattr(contest, name, data[name])
+    contest.title = data["title"].strip()
+    contest.description = clean_html(data.get("description"))
+    contest.rules = clean_html(data.get("rules"))
+    contest.programme = data["programme"]
+    contest.lead_unit = data["lead_unit"]
+    contest.co_units = [u for u in data.get("co_units") or [] if u is not data["lead_unit"]]
+    db.session.flush()
+    audit.record(actor, "contest.create" if creating else "contest.update", contest,
+                 details={"code": contest.code})
+    return contest
+
+
+# --- categories -------------------------------------------------------------
+
+def save_category(
+    actor: User | None, contest: Contest, category: Category | None, data: dict
+) -> Category:
+    errors: dict[str, str] = {}
+    code = data.get("code") or ""
+    if not CATEGORY_CODE_RE.match(code):
+        errors["code"] = _("1 to 4 capital letters or digits.")
+    elif any(c.code == code and c is not category for c in contest.categories):
+        errors["code"] = _("This code is already used in this contest.")
+    if not (data.get("name") or "").strip():
+        errors["name"] = _("Please enter a name.")
+    if data.get("kind") not in ENTRY_KINDS:
+        errors["kind"] = _("Please choose an entry kind.")
+    for name in ("min_chars", "max_chars", "max_files", "max_file_mb", "max_duration_s",
+                 "recommend_quota"):
+        value = data.get(name)
+        if value is not None and value < 0:
+            errors[name] = _("Please enter a positive number.")
+    lo, hi = data.get("min_chars"), data.get("max_chars")
+    if lo is not None and hi is not None and lo > hi:
+        errors["max_chars"] = _("The maximum must not be below the minimum.")
+    if errors:
+        raise ValidationErrors(errors)
+    creating = category is None
+    if creating:
+        category = Category(contest=contest, position=len(contest.categories))
+        db.session.add(category)
+    for name in CATEGORY_FIELDS:
+        if name in data:
+            setattr(category, name, data[name])
+    category.name = data["name"].strip()
+    db.session.flush()
+    audit.record(actor, "category.create" if creating else "category.update", category,
+                 details={"contest": contest.code, "code": category.code})
+    return category
+
+
+def delete_category(actor: User | None, category: Category) -> None:
+    details = {"contest": category.contest.code, "code": category.code}
+    category.contest.categories.remove(category)
+    db.session.flush()
+    audit.record(actor, "category.delete", None, details=details)
+
+
+# --- units ------------------------------------------------------------------
+
+def add_unit(actor: User | None, *, name: str, kind: str, district: str | None) -> Unit:
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Please enter a name.")
+    elif db.session.scalar(select(Unit.id).where(Unit.name == name)):
+        errors["name"] = _("A unit with this name already exists.")
+    if kind not in UNIT_KINDS:
+        errors["kind"] = _("Please choose a kind.")
+    if errors:
+        raise ValidationErrors(errors)
+    unit = Unit(name=name, kind=kind, district=district or None)
+    db.session.add(unit)
+    db.session.flush()
+    audit.record(actor, "unit.create", unit, details={"name": name})
+    return unit
+
+
+# --- reading ----------------------------------------------------------------
+
+def current_programmes(now: datetime | None = None) -> list[Programme]:
+    year = shanghai_year(now or utcnow())
+    return list(db.session.scalars(
+        select(Programme).where(Programme.year >= year).order_by(Programme.year.desc())
+    ))
+
+
+def archived_programmes(now: datetime | None = None) -> list[Programme]:
+    year = shanghai_year(now or utcnow())
+    return list(db.session.scalars(
+        select(Programme).where(Programme.year < year).order_by(Programme.year.desc())
+    ))
+
+
+def public_contests(programme: Programme) -> list[Contest]:
+    return [c for c in programme.contests if c.published]
+
+
+def contest_by_slug(slug: str) -> Contest | None:
+    return db.session.scalar(select(Contest).where(Contest.slug == slug))
+
+
+def phase(contest: Contest, now: datetime | None = None) -> str:
+    return current_phase(contest, now or utcnow())

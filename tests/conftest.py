@@ -1,0 +1,158 @@
+"""Test set-up. Without CONTEST_TEST_DATABASE_URL the suite runs on a SQLite
+file; with it, on PostgreSQL in a schema of its own that is dropped at the
+end. The schema always comes from the migrations."""
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from contest import create_app
+from contest.extensions import db, limiter
+from tests import factories
+
+TEST_SECRET = "test-secret-" + "x" * 40
+REQUIRE_SERVICES = os.environ.get("CONTEST_TEST_REQUIRE_SERVICES") == "1"
+
+
+def _service_url(name: str) -> str | None:
+    url = os.environ.get(name)
+    if not url and REQUIRE_SERVICES:
+        raise pytest.UsageError(f"{name} must be set when CONTEST_TEST_REQUIRE_SERVICES=1")
+    return url
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """(url, engine options) of a fresh database for this run."""
+    url = _service_url("CONTEST_TEST_DATABASE_URL")
+    if not url:
+        path = tmp_path_factory.mktemp("db") / "contest-test.db"
+        yield f"sqlite:///{path}", {}
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield url, {"connect_args": {"options": f"-csearch_path={schema}"}}
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def make_test_config(database_url: str, engine_options: dict, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # Cheap hashes keep the suite fast; tests/unit/test_passwords.py checks
+        # that the production default meets OWASP's floor.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs as in production: its own app context, database
+    session and `g` (the test's own app context would otherwise be reused,
+    and with it Flask-Login's cached user). What the test has built is
+    committed first, and the test's objects are reloaded afterwards."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(database):
+    url, options = database
+    application = create_app(make_test_config(url, options))
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _clear_tables() -> None:
+    db.session.rollback()
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """Each test runs in an app context on empty tables and fresh limits."""
+    with app.app_context():
+        limiter.reset()
+        yield
+        db.session.remove()
+        _clear_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """A valid token for this client's session, read from a page's form."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, user) -> None:
+    """Log a client in as the login view would (session holds only ids)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def world():
+    """Two organising units with a contest each, and one user per role."""
+    return factories.build_world()
+
+
+
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = _service_url("CONTEST_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("needs Redis: set CONTEST_TEST_REDIS_URL (CI does)")
+    return url
+
+
+@pytest.fixture
+def on_postgres(app):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("needs PostgreSQL: set CONTEST_TEST_DATABASE_URL (CI does)")

@@ -1,0 +1,103 @@
+"""Test data built through the services, as the application builds it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from contest.extensions import db
+from contest.models import Category, Contest, Programme, Unit, User
+from contest.services import accounts, contests
+
+PASSWORD = "correct-horse-42"
+_phones = count(13900000000)
+
+
+def unit(name: str = "市委网信办", kind: str = "office", district: str | None = None) -> Unit:
+    existing = db.session.scalar(db.select(Unit).where(Unit.name == name))
+    if existing:
+        return existing
+    u = Unit(name=name, kind=kind, district=district)
+    db.session.add(u)
+    db.session.flush()
+    return u
+
+
+def user(role: str | None = None, unit_: Unit | None = None, name: str = "测试用户",
+         phone: str | None = None, password: str = PASSWORD) -> User:
+    u = accounts.register_user(phone=phone or str(next(_phones)), password=password,
+                               real_name=name, district="香洲区", unit=unit_)
+    if role and role != "entrant":
+        accounts.grant_role(None, u, role, unit_)
+    return u
+
+
+def programme(year: int | None = None, lead: Unit | None = None, title: str | None = None) -> Programme:
+    year = year or datetime.now(UTC).year
+    return contests.save_programme(None, None, {
+        "year": year, "title": title or f"珠海市{year}年争做中国好网民工程-{next(_phones)}",
+        "description": "<p>年度工程</p>", "lead_unit": lead,
+    })
+
+
+def contest_values(prog: Programme, lead: Unit, **overrides) -> dict:
+    now = datetime.now(UTC)
+    n = next(_phones) % 100000
+    values = {
+        "programme": prog, "code": f"T{n}", "slug": f"test-{n}", "title": "测试征集活动",
+        "theme": "网络正能量", "description": "<p>活动说明</p>", "rules": "<p>参赛规则</p>",
+        "recommended_to": None, "lead_unit": lead, "co_units": [],
+        "min_age": None, "max_age": None, "eligible_districts": [], "eligible_unit_kinds": [],
+        "real_name_required": True,
+        "submission_start": now - timedelta(days=1), "submission_end": now + timedelta(days=10),
+        "screening_end": now + timedelta(days=15), "voting_start": None, "voting_end": None,
+        "judging_start": None, "judging_end": None, "publicity_start": None,
+        "publicity_end": None, "results_at": None,
+        "entries_per_entrant": 1, "voting_enabled": False, "votes_per_day": 5, "vote_weight": 0,
+        "show_vote_counts": True, "published": True,
+    }
+    values.update(overrides)
+    return values
+
+
+def contest(prog: Programme, lead: Unit, **overrides) -> Contest:
+    return contests.save_contest(None, None, contest_values(prog, lead, **overrides))
+
+
+def category(c: Contest, code: str = "A", kind: str = "story", **overrides) -> Category:
+    values = {"code": code, "name": "网民个人组", "kind": kind, "description": "",
+              "min_chars": 800, "max_chars": 3000}
+    values.update(overrides)
+    return contests.save_category(None, c, None, values)
+
+
+@dataclass
+class World:
+    unit: Unit
+    other_unit: Unit
+    programme: Programme
+    contest: Contest
+    other_contest: Contest
+    category: Category
+    users: dict[str, User]
+
+
+ROLES_UNDER_TEST = ("anonymous", "entrant", "judge", "organiser_other", "organiser", "admin")
+
+
+def build_world() -> World:
+    office = unit("市委网信办", "office")
+    union = unit("市总工会", "member")
+    prog = programme(lead=office)
+    c = contest(prog, office)
+    other = contest(prog, union)
+    cat = category(c)
+    users = {
+        "entrant": user(name="参赛者"),
+        "judge": user("judge", name="评委"),
+        "organiser_other": user("organiser", union, name="总工会组织者"),
+        "organiser": user("organiser", office, name="网信办组织者"),
+        "admin": user("admin", name="管理员"),
+    }
+    db.session.commit()
+    return World(office, union, prog, c, other, cat, users)

@@ -1,0 +1,48 @@
+import pytest
+
+from contest import ConfigError, create_app
+from contest.config import Defaults, env_overrides, secret_is_strong
+
+
+def _cfg(database, **extra):
+    url, options = database
+    return {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options, **extra}
+
+
+@pytest.mark.parametrize("secret", [None, "", "dev", "changeme", "short-but-random-9f8e"])
+def test_production_refuses_a_missing_or_weak_secret(database, secret, monkeypatch):
+    monkeypatch.delenv("CONTEST_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="CONTEST_SECRET_KEY"):
+        create_app(_cfg(database, ENV="production", SECRET_KEY=secret))
+
+
+def test_production_starts_with_a_strong_secret_from_the_environment(database, monkeypatch):
+    monkeypatch.setenv("CONTEST_SECRET_KEY", "9f" * 32)
+    app = create_app(_cfg(database, ENV="production"))
+    assert app.config["SECRET_KEY"] == "9f" * 32
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_env_overrides_map_contest_variables():
+    out = env_overrides({"CONTEST_DATABASE_URL": "postgresql+psycopg://x/y", "CONTEST_PROXY_FIX": "1",
+                         "CONTEST_TEST_DATABASE_URL": "ignored", "OTHER": "x"})
+    assert out == {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x/y", "PROXY_FIX": 1}
+
+
+def test_secret_strength():
+    assert not secret_is_strong("secret")
+    assert not secret_is_strong("a" * 31)
+    assert secret_is_strong("a1" * 16)
+
+
+def test_limiter_storage_is_explicit_and_forms_fit_a_long_story():
+    assert Defaults.RATELIMIT_STORAGE_URI == "memory://"
+    # 10,000 Chinese characters of story in UTF-8 plus markup must fit.
+    assert Defaults.MAX_FORM_MEMORY_SIZE > 10_000 * 3 * 4
+
+
+def test_redis_url_becomes_the_limit_storage(database, redis_url):
+    app = create_app(_cfg(database, TESTING=True, SECRET_KEY="k" * 40, REDIS_URL=redis_url))
+    assert app.config["RATELIMIT_STORAGE_URI"] == redis_url
