@@ -1,5 +1,5 @@
 """The one instance of each Flask extension."""
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -34,7 +34,8 @@ limiter = Limiter(key_func=get_remote_address)
 def select_locale() -> str:
     from flask import current_app
 
-    wanted = request.cookies.get("lang")
+    # Commands and jobs run outside a request: they speak the default language.
+    wanted = request.cookies.get("lang") if has_request_context() else None
     if wanted in current_app.config["LANGUAGES"]:
         return wanted
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -16,6 +16,11 @@ def _login_account_key() -> str:
     return "login-account:" + accounts.normalise_phone(request.form.get("phone", ""))
 
 
+def _failed_login(response) -> bool:
+    # Only failed attempts count: a successful login redirects.
+    return response.status_code != 302
+
+
 def _fill_choices(form) -> None:
     form.district.choices = district_choices()
     form.unit.choices = unit_choices((0, _("个人 (no unit)")))
@@ -47,9 +52,10 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
+               deduct_when=_failed_login)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_login_account_key)
+               key_func=_login_account_key, deduct_when=_failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("public.index"))

@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms_common import UnitSelect
@@ -72,7 +72,7 @@ class ContestForm(FlaskForm):
     publicity_end = _when(_l("Public notice ends"))
     results_at = _when(_l("Results published"))
     entries_per_entrant = IntegerField(_l("Entries per entrant per category"), default=1,
-                                       validators=[DataRequired(_l("Please enter a number."))])
+                                       validators=[InputRequired(_l("Please enter a number."))])
     voting_enabled = BooleanField(_l("Public vote"))
     votes_per_day = IntegerField(_l("Votes per voter per day"), default=5, validators=[Optional()])
     vote_weight = IntegerField(_l("Weight of the vote in the final score (%)"), default=0,

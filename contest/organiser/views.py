@@ -139,7 +139,7 @@ def _contest_values(form: ContestForm) -> dict:
     for name in ("votes_per_day", "vote_weight"):
         if values[name] is None:
             values[name] = form[name].default
-    values["programme"] = db.session.get(Programme, form.programme.data)
+    values["programme"] = db.session.get(Programme, form.programme.data) if form.programme.data else None
     values["lead_unit"] = unit_or_none(form.lead_unit.data)
     values["co_units"] = [db.session.get(Unit, uid) for uid in form.co_units.data or []]
     return values
@@ -147,7 +147,12 @@ def _contest_values(form: ContestForm) -> dict:
 
 def _save_contest(contest: Contest | None):
     form = _contest_form(contest)
-    if form.validate_on_submit():
+    if form.is_submitted() and not form.validate():
+        # Show the service's rules too, so every problem appears at once.
+        for name, message in contests.contest_errors(contest, _contest_values(form)).items():
+            if not form[name].errors:
+                form[name].errors = list(form[name].errors) + [message]
+    elif form.is_submitted():
         values = _contest_values(form)
         lead = values["lead_unit"]
         # An organiser may only put a contest under a unit it organises for.

@@ -75,7 +75,8 @@ def save_programme(actor: User | None, programme: Programme | None, data: dict) 
 
 # --- contests ---------------------------------------------------------------
 
-def _validate_contest(contest: Contest | None, data: dict) -> dict[str, str]:
+def contest_errors(contest: Contest | None, data: dict) -> dict[str, str]:
+    """Every rule a contest's values break, by field (empty when valid)."""
     errors: dict[str, str] = {}
     code = data.get("code") or ""
     if not CODE_RE.match(code):
@@ -125,7 +126,7 @@ def _validate_contest(contest: Contest | None, data: dict) -> dict[str, str]:
 def save_contest(actor: User | None, contest: Contest | None, data: dict) -> Contest:
     """Create or update a contest from a complete set of values; on any error
     nothing is changed and every field's message is raised at once."""
-    errors = _validate_contest(contest, data)
+    errors = contest_errors(contest, data)
     if errors:
         raise ValidationErrors(errors)
     creating = contest is None

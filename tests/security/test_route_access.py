@@ -1,0 +1,157 @@
+"""Every route has an expected answer for every role, and every mutating route
+refuses a request without a CSRF token. A new route without a line here fails."""
+from __future__ import annotations
+
+import pytest
+
+from contest.extensions import db
+from contest.models import AuditEvent
+from tests.conftest import csrf_token, login
+from tests.factories import ROLES_UNDER_TEST
+
+LOGGED_IN = [r for r in ROLES_UNDER_TEST if r != "anonymous"]
+
+
+def everyone(code: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES_UNDER_TEST, code)
+
+
+def members(code: int) -> dict[str, int]:
+    """Login required; any logged-in user gets `code`."""
+    return {"anonymous": 302, **dict.fromkeys(LOGGED_IN, code)}
+
+
+def admins(code: int) -> dict[str, int]:
+    return {"anonymous": 302, "entrant": 403, "judge": 403, "organiser_other": 403,
+            "organiser": 403, "admin": code}
+
+
+def organisers(code: int) -> dict[str, int]:
+    """Any organiser (of any unit) and admins."""
+    return {"anonymous": 302, "entrant": 403, "judge": 403, "organiser_other": code,
+            "organiser": code, "admin": code}
+
+
+def contest_organisers(code: int) -> dict[str, int]:
+    """Only the organiser of the unit that leads the world's contest, and admins."""
+    return {**organisers(code), "organiser_other": 403}
+
+
+def guests(code: int) -> dict[str, int]:
+    """Pages for the logged-out: a logged-in user is sent home."""
+    return {"anonymous": code, **dict.fromkeys(LOGGED_IN, 302)}
+
+
+# (endpoint, method) -> role -> status. POSTs carry a valid token and an empty form.
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("public.index", "GET"): everyone(200),
+    ("public.archive", "GET"): everyone(200),
+    ("public.programme", "GET"): everyone(200),
+    ("public.contest", "GET"): everyone(200),
+    ("public.set_language", "POST"): everyone(302),
+    ("accounts.login", "GET"): guests(200),
+    ("accounts.login", "POST"): guests(200),
+    ("accounts.register", "GET"): guests(200),
+    ("accounts.register", "POST"): guests(200),
+    ("accounts.logout", "POST"): members(302),
+    ("accounts.password", "GET"): members(200),
+    ("accounts.password", "POST"): members(200),
+    ("accounts.profile", "GET"): members(200),
+    ("accounts.profile", "POST"): members(200),
+    ("admin.users", "GET"): admins(200),
+    ("admin.user", "GET"): admins(200),
+    ("admin.grant", "POST"): admins(422),
+    ("admin.revoke", "POST"): admins(302),
+    ("admin.units", "GET"): admins(200),
+    ("admin.units", "POST"): admins(200),
+    ("admin.audit_log", "GET"): admins(200),
+    ("organiser.dashboard", "GET"): organisers(200),
+    ("organiser.new_programme", "GET"): organisers(200),
+    ("organiser.new_programme", "POST"): organisers(200),
+    ("organiser.edit_programme", "GET"): contest_organisers(200),
+    ("organiser.edit_programme", "POST"): contest_organisers(200),
+    ("organiser.new_contest", "GET"): organisers(200),
+    ("organiser.new_contest", "POST"): organisers(200),
+    ("organiser.contest", "GET"): contest_organisers(200),
+    ("organiser.edit_contest", "GET"): contest_organisers(200),
+    ("organiser.edit_contest", "POST"): contest_organisers(200),
+    ("organiser.new_category", "GET"): contest_organisers(200),
+    ("organiser.new_category", "POST"): contest_organisers(200),
+    ("organiser.edit_category", "GET"): contest_organisers(200),
+    # The edit form is filled from the category: an empty post saves it unchanged.
+    ("organiser.edit_category", "POST"): contest_organisers(302),
+    ("organiser.delete_category", "POST"): contest_organisers(302),
+}
+MUTATING = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def _rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url(app, endpoint: str, world) -> str:
+    values = {
+        "user_id": world.users["entrant"].id,
+        "grant_id": world.users["entrant"].grants[0].id,
+        "contest_id": world.contest.id,
+        "category_id": world.category.id,
+        "programme_id": world.programme.id,
+        "slug": world.contest.slug,
+    }
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{k: values[k] for k in rule.arguments})
+
+
+def test_every_route_has_an_access_rule(app):
+    routes = {(rule.endpoint, method) for rule, method in _rules(app)}
+    assert routes - EXPECTED.keys() == set(), "routes without an access rule in EXPECTED"
+    assert EXPECTED.keys() - routes == set(), "access rules for routes that no longer exist"
+
+
+@pytest.mark.parametrize("endpoint, method", sorted(EXPECTED))
+@pytest.mark.parametrize("role", ROLES_UNDER_TEST)
+def test_route_answers_each_role_as_expected(app, client, world, endpoint, method, role):
+    if role != "anonymous":
+        login(client, world.users[role])
+    url = _url(app, endpoint, world)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": csrf_token(client)})
+    expected = EXPECTED[(endpoint, method)][role]
+    assert response.status_code == expected, f"{role} {method} {url}"
+    if expected == 302 and role == "anonymous" and endpoint not in (
+            "public.set_language", "accounts.login", "accounts.register"):
+        assert "/account/login" in response.headers["Location"]
+    if expected == 403:
+        assert "无权访问" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "admin"])
+def test_every_mutating_route_refuses_a_request_without_a_token(app, client, world, role):
+    if role != "anonymous":
+        login(client, world.users[role])
+    before = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
+    checked = 0
+    for rule, method in _rules(app):
+        if method not in MUTATING:
+            continue
+        url = _url(app, rule.endpoint, world)
+        response = client.open(url, method=method, data={"lang": "en", "role": "admin", "name": "x"})
+        assert response.status_code == 400, f"{method} {url} accepted a request without a CSRF token"
+        assert "表单已过期" in response.get_data(as_text=True)
+        # A forged header or a token from another session does not help either.
+        forged = client.open(url, method=method, data={"csrf_token": "forged"},
+                             headers={"X-CSRFToken": "forged"})
+        assert forged.status_code == 400
+        checked += 1
+    assert checked >= 10
+    after = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
+    assert after == before, "a refused request changed something"
