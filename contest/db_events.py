@@ -1,9 +1,39 @@
-"""SQLite connection set-up: WAL for concurrent readers, a busy timeout,
-foreign keys, and pysqlite's own transaction handling replaced by explicit
-BEGIN so that write transactions can ask for BEGIN IMMEDIATE (see
-contest/services/locking.py in later work)."""
+"""SQLite connection set-up.
+
+WAL lets readers run beside a writer; a busy timeout makes writers queue. A
+transaction that reads and then writes still fails at once with "database is
+locked" when another writer got in between, so a request that may write
+(POST, PUT, PATCH, DELETE) starts its transactions with BEGIN IMMEDIATE and
+takes the write lock up front. pysqlite's own transaction handling is turned
+off so that SQLAlchemy's BEGIN (and SAVEPOINT) are the ones that run."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """For writes outside a request (commands, jobs)."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def _begin_immediately() -> bool:
+    if _write_intent.get():
+        return True
+    return has_request_context() and request.method in WRITE_METHODS
 
 
 def install_sqlite_pragmas(engine: Engine) -> None:
@@ -11,7 +41,7 @@ def install_sqlite_pragmas(engine: Engine) -> None:
         return
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # pragma: no cover - driver hook
+    def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -21,5 +51,4 @@ def install_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        mode = "IMMEDIATE" if conn.info.get("immediate") else ""
-        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediately() else "BEGIN")

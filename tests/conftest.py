@@ -9,6 +9,7 @@ import re
 import uuid
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -71,9 +72,12 @@ class IsolatedClient(FlaskClient):
     committed first, and the test's objects are reloaded afterwards."""
 
     def open(self, *args, **kwargs):
-        db.session.commit()
+        in_test_context = has_app_context()
+        if in_test_context:
+            db.session.commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        db.session.expire_all()
+        if in_test_context:
+            db.session.expire_all()
         return response
 
 
@@ -102,14 +106,23 @@ def _clear_tables() -> None:
     db.session.commit()
 
 
+_LIMITER_STATE = ("_storage", "_limiter", "_key_prefix", "_storage_options", "enabled")
+
+
 @pytest.fixture(autouse=True)
 def _app_context(app):
-    """Each test runs in an app context on empty tables and fresh limits."""
+    """Each test runs in an app context on empty tables and fresh limits. The
+    limiter is one object for every app: a test that builds an app of its own
+    (with Redis, say) must not leave its storage behind for the next test."""
+    saved = {name: getattr(limiter, name) for name in _LIMITER_STATE}
+    saved["_storage_options"] = dict(saved["_storage_options"])
     with app.app_context():
         limiter.reset()
         yield
         db.session.remove()
         _clear_tables()
+    for name, value in saved.items():
+        setattr(limiter, name, value)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import re
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -82,8 +83,12 @@ def register_user(
         email=(email or "").strip() or None,
     )
     user.grants.append(RoleGrant(role="entrant"))
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # Two sign-ups with one phone at the same moment: the database decides.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise ValidationErrors({"phone": _("This phone number is already registered. Please log in.")}) from None
     audit.record(user, "account.register", user)
     return user
 

@@ -17,10 +17,6 @@ NAME = "李明"
 COUNTDOWN_RE = re.compile(r"^\d+ 天 \d+ 小时 \d+ 分 \d+ 秒$")
 
 
-def _ignored(url: str) -> bool:
-    return False
-
-
 def _watch_for_errors(page) -> list[str]:
     """Console errors (a CSP violation is one), script errors, failed requests
     and error responses, as they happen."""
@@ -28,15 +24,17 @@ def _watch_for_errors(page) -> list[str]:
 
     def on_console(msg):
         url = (msg.location or {}).get("url", "")
-        if msg.type == "error" and not _ignored(url):
+        if msg.type == "error":
             problems.append(f"console: {msg.text} ({url})")
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("requestfailed", lambda req: None if _ignored(req.url) else
+    # A navigation cancels what the old page was still loading (ERR_ABORTED):
+    # that is the browser's doing, not a failure of the site.
+    page.on("requestfailed", lambda req: None if req.failure == "net::ERR_ABORTED" else
             problems.append(f"failed: {req.method} {req.url} {req.failure}"))
     page.on("response", lambda res: problems.append(f"HTTP {res.status}: {res.url}")
-            if res.status >= 400 and not _ignored(res.url) else None)
+            if res.status >= 400 else None)
     return problems
 
 

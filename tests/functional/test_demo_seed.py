@@ -1,0 +1,69 @@
+from contest.extensions import db
+from contest.models import Category, Contest, Programme, Unit, User
+from contest.models.timestamps import utcnow
+from contest.phases import shanghai_year
+from contest.services import accounts, contests
+from contest.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+REQUIRED_UNITS = {
+    "市委网信办", "市教育局", "市总工会", "团市委", "市妇联", "中国人民银行珠海中心支行", "珠海传媒集团",
+    "香洲区委网信办", "金湾区委网信办", "斗门区委网信办", "横琴新区网信办", "市级网络社会组织",
+}
+ACTIVITIES = {
+    "珠海好网民故事征集", "网聚职工正能量 争做中国好网民", "珠海好青年", "扶贫攻坚 幸福小康 网络主题采风",
+    "网络正能量 评比展示", "网络文化精品", "小康路上她力量 短视频", '我在战"疫"中成长 征文',
+    "提升金融素养 争做金融好网民",
+}
+
+
+def _count(model):
+    return db.session.scalar(db.select(db.func.count(model.id)))
+
+
+def test_seed_demo_builds_2020_and_this_year_with_every_phase(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "13800000001" in result.output and DEMO_PASSWORD in result.output
+
+    names = set(db.session.scalars(db.select(Unit.name)))
+    assert REQUIRED_UNITS <= names
+    programmes = list(db.session.scalars(db.select(Programme).order_by(Programme.year)))
+    assert [p.year for p in programmes] == [2020, shanghai_year(utcnow())]
+    assert programmes[0].title == "珠海市2020年争做中国好网民工程"
+    for p in programmes:
+        assert {c.title for c in p.contests} == ACTIVITIES
+    assert {contests.phase(c) for c in programmes[0].contests} == {"published"}
+    this_year = {contests.phase(c) for c in programmes[1].contests}
+    assert {"collecting", "screening", "judging", "voting", "publicity", "published"} <= this_year
+
+    stories = next(c for c in programmes[0].contests if c.title == "珠海好网民故事征集")
+    assert stories.recommended_to == "南粤好网民故事" and stories.code == "GS20"
+    culture = next(c for c in programmes[1].contests if c.title == "网络文化精品")
+    assert {cat.kind for cat in culture.categories} >= {"audio", "video", "h5"}
+    selection = next(c for c in programmes[1].contests if c.title == "网络正能量 评比展示")
+    assert {cat.kind for cat in selection.categories} == {"nomination"}
+    youth = next(c for c in programmes[1].contests if c.title == "珠海好青年")
+    assert youth.lead_unit.name == "团市委"
+
+    for phone, _name, role, unit in DEMO_ACCOUNTS:
+        user = accounts.authenticate(phone, DEMO_PASSWORD)
+        assert user is not None and user.has_role(role)
+        if unit:
+            assert unit in {g.unit.name for g in user.grants if g.unit}
+
+
+def test_seed_demo_twice_changes_nothing(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    counts = [_count(m) for m in (Unit, User, Programme, Contest, Category)]
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0 and "nothing seeded" in again.output
+    assert [_count(m) for m in (Unit, User, Programme, Contest, Category)] == counts
+
+
+def test_demo_pages_render(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    for c in db.session.scalars(db.select(Contest)):
+        r = client.get(f"/contests/{c.slug}")
+        assert r.status_code == 200 and c.title.replace('"', "&#34;") in r.get_data(as_text=True)
+    assert "珠海市2020年争做中国好网民工程" in client.get("/archive").get_data(as_text=True)

@@ -1,0 +1,44 @@
+"""With Redis configured, rate-limit counts live in Redis, where every worker
+process sees them (memory:// counts are per process)."""
+import uuid
+
+import pytest
+import redis
+
+from contest import create_app
+from contest.extensions import limiter
+from tests import factories
+from tests.conftest import csrf_token, make_test_config
+
+
+@pytest.fixture
+def redis_app(database, redis_url):
+    url, options = database
+    prefix = f"contest-test-{uuid.uuid4().hex[:10]}"
+    limiter._key_prefix = ""  # the limiter keeps the first app's prefix otherwise
+    app = create_app(make_test_config(url, options, RATELIMIT_STORAGE_URI=redis_url,
+                                      RATELIMIT_KEY_PREFIX=prefix))
+    server = redis.Redis.from_url(redis_url)
+    yield app, server, prefix
+    for key in server.scan_iter(f"*{prefix}*"):
+        server.delete(key)
+    server.close()
+
+
+def test_login_limits_are_counted_in_redis_and_shared(redis_app):
+    app, server, prefix = redis_app
+    factories.user(phone="13712345678", password="haowangmin42")
+    # Two "workers": separate clients, one shared store.
+    workers = [app.test_client(), app.test_client()]
+    codes = []
+    for i in range(6):
+        client = workers[i % 2]
+        codes.append(client.post("/account/login", data={
+            "phone": "13712345678", "password": f"wrong-{i}-x",
+            "csrf_token": csrf_token(client, "/account/login")}).status_code)
+    assert codes == [200] * 5 + [429]
+    keys = [k.decode() for k in server.scan_iter(f"*{prefix}*")]
+    account_keys = [k for k in keys if "login-account:13712345678" in k]
+    assert account_keys, keys
+    # Every attempt was counted there, the refused sixth included.
+    assert int(server.get(account_keys[0])) == 6
