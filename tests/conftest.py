@@ -94,6 +94,28 @@ def app(database):
         db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(database):
+    """Another app on the same database (other settings); its connections are
+    closed afterwards. `unset` names test settings to leave to the defaults
+    and the environment."""
+    made = []
+
+    def factory(unset: tuple[str, ...] = (), **config):
+        url, options = database
+        settings = make_test_config(url, options, **config)
+        for name in unset:
+            settings.pop(name, None)
+        application = create_app(settings)
+        made.append(application)
+        return application
+
+    yield factory
+    for application in made:
+        with application.app_context():
+            db.engine.dispose()
+
+
 def _clear_tables() -> None:
     db.session.rollback()
     tables = list(reversed(db.metadata.sorted_tables))

@@ -1,14 +1,10 @@
 import pytest
 from flask import abort
 
-from contest import create_app
-from tests.conftest import make_test_config
-
 
 @pytest.fixture
-def fragile_app(database):
-    url, options = database
-    app = create_app(make_test_config(url, options, MAX_CONTENT_LENGTH=1024))
+def fragile_app(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=1024)
 
     @app.route("/boom")
     def boom():

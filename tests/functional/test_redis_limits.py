@@ -5,19 +5,16 @@ import uuid
 import pytest
 import redis
 
-from contest import create_app
 from contest.extensions import limiter
 from tests import factories
-from tests.conftest import csrf_token, make_test_config
+from tests.conftest import csrf_token
 
 
 @pytest.fixture
-def redis_app(database, redis_url):
-    url, options = database
+def redis_app(make_app, redis_url):
     prefix = f"contest-test-{uuid.uuid4().hex[:10]}"
     limiter._key_prefix = ""  # the limiter keeps the first app's prefix otherwise
-    app = create_app(make_test_config(url, options, RATELIMIT_STORAGE_URI=redis_url,
-                                      RATELIMIT_KEY_PREFIX=prefix))
+    app = make_app(RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_KEY_PREFIX=prefix)
     server = redis.Redis.from_url(redis_url)
     yield app, server, prefix
     for key in server.scan_iter(f"*{prefix}*"):

@@ -16,9 +16,9 @@ def test_production_refuses_a_missing_or_weak_secret(database, secret, monkeypat
         create_app(_cfg(database, ENV="production", SECRET_KEY=secret))
 
 
-def test_production_starts_with_a_strong_secret_from_the_environment(database, monkeypatch):
+def test_production_starts_with_a_strong_secret_from_the_environment(make_app, monkeypatch):
     monkeypatch.setenv("CONTEST_SECRET_KEY", "9f" * 32)
-    app = create_app(_cfg(database, ENV="production"))
+    app = make_app(unset=("TESTING", "SECRET_KEY"), ENV="production")
     assert app.config["SECRET_KEY"] == "9f" * 32
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -43,6 +43,6 @@ def test_limiter_storage_is_explicit_and_forms_fit_a_long_story():
     assert Defaults.MAX_FORM_MEMORY_SIZE > 10_000 * 3 * 4
 
 
-def test_redis_url_becomes_the_limit_storage(database, redis_url):
-    app = create_app(_cfg(database, TESTING=True, SECRET_KEY="k" * 40, REDIS_URL=redis_url))
+def test_redis_url_becomes_the_limit_storage(make_app, redis_url):
+    app = make_app(REDIS_URL=redis_url, RATELIMIT_STORAGE_URI="memory://")
     assert app.config["RATELIMIT_STORAGE_URI"] == redis_url
