@@ -46,10 +46,13 @@ def seed_demo() -> None:
     """Load the demo programme into an empty database (does nothing otherwise)."""
     if demo.is_seeded():
         click.echo("The database already holds programmes: nothing seeded.")
-        return
-    rows = demo.seed_demo()
-    db.session.commit()
-    click.echo(f"Demo programme loaded. Demo accounts (password: {demo.DEMO_PASSWORD}):")
+    else:
+        demo.seed_demo()
+        db.session.commit()
+        click.echo("Demo programme loaded.")
+    rows = demo.existing_demo_accounts()
+    if rows:
+        click.echo(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
     for phone, name, role, unit in rows:
         click.echo(f"  {phone}  {role:<10} {name}" + (f" ({unit})" if unit else ""))
 

@@ -58,6 +58,7 @@ def test_seed_demo_twice_changes_nothing(app):
     counts = [_count(m) for m in (Unit, User, Programme, Contest, Category)]
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "nothing seeded" in again.output
+    assert "13800000001" in again.output  # the accounts are still shown
     assert [_count(m) for m in (Unit, User, Programme, Contest, Category)] == counts
 
 
