@@ -20,6 +20,8 @@ _SPACE = re.compile(r"\s+")
 def clean_html(html: str | None) -> str:
     if not html:
         return ""
+    # Quill 2 writes every space as &nbsp;, which would stop lines wrapping.
+    html = html.replace("&nbsp;", " ").replace("\u00a0", " ")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

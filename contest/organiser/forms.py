@@ -38,7 +38,7 @@ class ProgrammeForm(FlaskForm):
         NumberRange(2000, 2100, _l("Please enter a year between 2000 and 2100."))])
     title = StringField(_l("Title"), validators=[DataRequired(_l("Please enter a title.")), Length(max=200)])
     lead_unit = UnitSelect(_l("Lead unit"))
-    description = TextAreaField(_l("Description"))
+    description = TextAreaField(_l("Description"), render_kw={"data-richtext": "1"})
 
 
 class ContestForm(FlaskForm):
@@ -49,9 +49,9 @@ class ContestForm(FlaskForm):
                        description=_l("Lower-case letters, digits and hyphens, e.g. 2026-stories."))
     title = StringField(_l("Title"), validators=[DataRequired(_l("Please enter a title.")), Length(max=200)])
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=200)])
-    description = TextAreaField(_l("Description"),
+    description = TextAreaField(_l("Description"), render_kw={"data-richtext": "1"},
                                 description=_l("Basic formatting is kept; scripts and styles are removed."))
-    rules = TextAreaField(_l("Rules"))
+    rules = TextAreaField(_l("Rules"), render_kw={"data-richtext": "1"})
     recommended_to = StringField(_l("Recommended on to"), validators=[Optional(), Length(max=200)],
                                  description=_l("The provincial selection winners are recommended to, if any."))
     lead_unit = UnitSelect(_l("Lead unit"))

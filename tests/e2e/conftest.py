@@ -60,3 +60,15 @@ def page(browser, tmp_path):
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def desk_page(browser):
+    """A desktop page in Chinese: the organiser at a desk."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai")
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
