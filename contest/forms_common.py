@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, flash
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
@@ -42,6 +42,38 @@ def apply_service_errors(form, exc: ServiceError) -> None:
             field.errors = list(field.errors) + [message]
         else:
             form.form_errors.append(message)
+
+
+class saving:
+    """Run a service call as one unit of work: commit when it succeeds; when it
+    refuses, roll back and show its messages on the form (or flash them).
+
+        with saving(form) as outcome:
+            contest = contests.save_contest(...)
+        if outcome.ok:
+            return redirect(...)
+    """
+
+    def __init__(self, form=None):
+        self.form = form
+        self.ok = False
+
+    def __enter__(self) -> saving:
+        return self
+
+    def __exit__(self, exc_type, exc, _tb) -> bool:
+        if exc_type is None:
+            db.session.commit()
+            self.ok = True
+            return False
+        if issubclass(exc_type, ServiceError):
+            db.session.rollback()
+            if self.form is not None:
+                apply_service_errors(self.form, exc)
+            else:
+                flash(exc.message, "error")
+            return True
+        return False
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -3,10 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
-from ..forms_common import apply_service_errors, district_choices, safe_next, unit_choices, unit_or_none
+from ..forms_common import district_choices, safe_next, saving, unit_choices, unit_or_none
 from ..models.timestamps import utcnow
 from ..services import accounts, audit
-from ..services.errors import ServiceError
 from .forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 
 bp = Blueprint("accounts", __name__)
@@ -34,17 +33,13 @@ def register():
     form = RegisterForm()
     _fill_choices(form)
     if form.validate_on_submit():
-        try:
+        with saving(form) as outcome:
             user = accounts.register_user(
                 phone=form.phone.data, password=form.password.data,
                 real_name=form.real_name.data, district=form.district.data,
                 unit=unit_or_none(form.unit.data), email=form.email.data,
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_errors(form, exc)
-        else:
-            db.session.commit()
+        if outcome.ok:
             login_user(user)
             flash(_("Welcome! Your account has been created."), "success")
             return redirect(safe_next(request.args.get("next"), url_for("public.index")))
@@ -90,13 +85,9 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
+        with saving(form) as outcome:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_errors(form, exc)
-        else:
-            db.session.commit()
+        if outcome.ok:
             login_user(user)  # this session carries on with the new version
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
@@ -113,14 +104,10 @@ def profile():
         form.unit.data = user.unit_id or 0
         form.district.data = user.district or ""
     if form.validate_on_submit():
-        try:
+        with saving(form) as outcome:
             accounts.update_profile(user, real_name=form.real_name.data, district=form.district.data,
                                     unit=unit_or_none(form.unit.data), email=form.email.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_errors(form, exc)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, user=user,

@@ -4,13 +4,12 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..forms_common import apply_service_errors, district_choices, unit_choices, unit_or_none
+from ..forms_common import district_choices, saving, unit_choices, unit_or_none
 from ..models import ROLES, AuditEvent, RoleGrant, Unit, User
 from ..models.accounts import UNIT_KINDS
 from ..policies import can_manage_users, require
 from ..services import accounts, contests
 from ..services.accounts import mask_phone
-from ..services.errors import ServiceError
 from ..templating import ROLE_LABELS, UNIT_KIND_LABELS
 from .forms import ConfirmForm, GrantForm, UnitForm
 
@@ -51,13 +50,9 @@ def grant(user_id: int):
     target = db.session.get(User, user_id) or abort(404)
     form = _grant_form()
     if form.validate_on_submit():
-        try:
+        with saving(form) as outcome:
             accounts.grant_role(current_user, target, form.role.data, unit_or_none(form.unit.data))
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_errors(form, exc)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("The role has been granted."), "success")
             return redirect(url_for("admin.user", user_id=target.id))
     return render_template("admin/user.html", target=target, form=form,
@@ -70,13 +65,9 @@ def revoke(grant_id: int):
     grant = db.session.get(RoleGrant, grant_id) or abort(404)
     user_id = grant.user_id
     if ConfirmForm().validate_on_submit():
-        try:
+        with saving() as outcome:
             accounts.revoke_role(current_user, grant)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("The role has been removed."), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
@@ -93,14 +84,10 @@ def _unit_form() -> UnitForm:
 def units():
     form = _unit_form()
     if form.validate_on_submit():
-        try:
+        with saving(form) as outcome:
             contests.add_unit(current_user, name=form.name.data, kind=form.kind.data,
                               district=form.district.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_errors(form, exc)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("The unit has been added."), "success")
             return redirect(url_for("admin.units"))
     rows = db.session.scalars(select(Unit).order_by(Unit.kind, Unit.id))

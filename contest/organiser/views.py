@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..admin.forms import ConfirmForm
 from ..extensions import db
-from ..forms_common import apply_service_errors, district_choices, unit_choices, unit_or_none
+from ..forms_common import district_choices, saving, unit_choices, unit_or_none
 from ..models import ENTRY_KINDS, Category, Contest, Programme, Unit
 from ..models.accounts import UNIT_KINDS
 from ..models.contests import PHASE_FIELDS
@@ -25,7 +25,6 @@ from ..policies import (
     require,
 )
 from ..services import contests
-from ..services.errors import ServiceError
 from ..templating import KIND_LABELS, UNIT_KIND_LABELS
 from .forms import CategoryForm, ContestForm, ProgrammeForm
 
@@ -78,16 +77,12 @@ def _save_programme(programme: Programme | None):
         unit = unit_or_none(form.lead_unit.data)
         if unit is None or not (is_admin(current_user) or unit.id in organiser_units(current_user)):
             abort(403)
-        try:
+        with saving(form) as outcome:
             programme = contests.save_programme(current_user, programme, {
                 "year": form.year.data, "title": form.title.data,
                 "description": form.description.data, "lead_unit": unit,
             })
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_errors(form, exc)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("The programme has been saved."), "success")
             return redirect(url_for("organiser.dashboard"))
     return render_template("organiser/programme_form.html", form=form, programme=programme)
@@ -159,13 +154,9 @@ def _save_contest(contest: Contest | None):
         if lead is not None and not can_create_contest(current_user, lead.id) and \
                 (contest is None or lead.id != contest.lead_unit_id):
             abort(403)
-        try:
+        with saving(form) as outcome:
             contest = contests.save_contest(current_user, contest, values)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_errors(form, exc)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("The contest has been saved."), "success")
             return redirect(url_for("organiser.contest", contest_id=contest.id))
     return render_template("organiser/contest_form.html", form=form, contest=contest)
@@ -212,13 +203,9 @@ def _save_category(contest: Contest, category: Category | None):
         values = {name: getattr(form, name).data for name in contests.CATEGORY_FIELDS
                   if hasattr(form, name)}
         values["code"] = (values["code"] or "").strip().upper()
-        try:
+        with saving(form) as outcome:
             contests.save_category(current_user, contest, category, values)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_errors(form, exc)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("The category has been saved."), "success")
             return redirect(url_for("organiser.contest", contest_id=contest.id))
     return render_template("organiser/category_form.html", form=form, contest=contest,
