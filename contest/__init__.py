@@ -53,9 +53,12 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(ROOT / "uploads")
 
+    # Anything but the two known relaxed modes is production: a misspelt
+    # CONTEST_ENV must not switch the safeguards off.
+    relaxed = app.config["ENV"] in cfg.RELAXED_ENVS
     secret = app.config.get("SECRET_KEY")
     if not cfg.secret_is_strong(secret):
-        if app.config["ENV"] == "production":
+        if not relaxed:
             raise ConfigError(
                 "CONTEST_SECRET_KEY must be set to a random value of at least "
                 f"{cfg.MIN_SECRET_LENGTH} characters in production "
@@ -63,9 +66,8 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
             )
         if app.config["ENV"] == "development":
             app.config["SECRET_KEY"] = cfg.development_secret(app.instance_path)
-            # `make run` serves plain http on 127.0.0.1.
-            app.config["SESSION_COOKIE_SECURE"] = False
-    if app.config["ENV"] != "production":
+    if relaxed:
+        # `make run` and the tests serve plain http on 127.0.0.1.
         app.config["SESSION_COOKIE_SECURE"] = False
     if not app.config.get("IP_HASH_SALT"):
         app.config["IP_HASH_SALT"] = "ip:" + app.config["SECRET_KEY"]
@@ -92,6 +94,11 @@ def _init_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
+    # Flask-Login's own identifier is a bare sha512 of IP and browser, which a
+    # cookie holder could brute-force back to the IP: key it with the secret.
+    from .services.accounts import session_identifier
+
+    login_manager._session_identifier_generator = session_identifier
     login_manager.login_view = "accounts.login"
     from flask_babel import lazy_gettext as _l
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .config import RELAXED_ENVS
+from .db_events import write_intent
 from .extensions import db
 from .models import ROLES, Unit
 from .services import accounts, demo
@@ -34,7 +36,8 @@ def create_user(phone: str, name: str, role: str, unit_name: str | None, passwor
         if unit is None:
             raise click.ClickException(f"No unit named {unit_name!r}.")
     try:
-        user = accounts.create_user(phone=phone, name=name, password=password, role=role, unit=unit)
+        with write_intent():
+            user = accounts.create_user(phone=phone, name=name, password=password, role=role, unit=unit)
     except ServiceError as exc:
         _fail(exc)
     db.session.commit()
@@ -42,8 +45,17 @@ def create_user(phone: str, name: str, role: str, unit_name: str | None, passwor
 
 
 @click.command("seed-demo")
-def seed_demo() -> None:
+@click.option("--force", is_flag=True, help="Seed even in production (demo accounts have a public password).")
+def seed_demo(force: bool) -> None:
     """Load the demo programme into an empty database (does nothing otherwise)."""
+    if current_app.config["ENV"] not in RELAXED_ENVS and not force:
+        raise click.ClickException(
+            "Refusing to seed demo accounts with a public password in production; use --force if you mean it.")
+    with write_intent():
+        _seed_demo()
+
+
+def _seed_demo() -> None:
     if demo.is_seeded():
         click.echo("The database already holds programmes: nothing seeded.")
     else:

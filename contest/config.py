@@ -9,6 +9,8 @@ from pathlib import Path
 # Secrets that appear in tutorials and must never guard a real deployment.
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "test", "secret-key"}
 MIN_SECRET_LENGTH = 32
+# The only modes in which a weak key and plain-http cookies are allowed.
+RELAXED_ENVS = ("development", "testing")
 
 
 class Defaults:
@@ -48,7 +50,9 @@ class Defaults:
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict:
-    """Read CONTEST_* variables: CONTEST_SECRET_KEY -> SECRET_KEY, etc."""
+    """Read CONTEST_* variables: CONTEST_SECRET_KEY -> SECRET_KEY, etc. A value
+    is converted to the type of the setting's default (an all-digit secret
+    stays a string)."""
     environ = os.environ if environ is None else environ
     out: dict = {}
     for key, value in environ.items():
@@ -57,17 +61,18 @@ def env_overrides(environ: dict[str, str] | None = None) -> dict:
         name = key[len("CONTEST_"):]
         if name == "DATABASE_URL":
             name = "SQLALCHEMY_DATABASE_URI"
-        if value.isdigit():
+        default = getattr(Defaults, name, None)
+        if isinstance(default, bool):
+            out[name] = value.strip().lower() in ("1", "true", "yes", "on")
+        elif isinstance(default, int):
             out[name] = int(value)
-        elif value.lower() in ("true", "false"):
-            out[name] = value.lower() == "true"
         else:
             out[name] = value
     return out
 
 
 def secret_is_strong(secret: str | None) -> bool:
-    return bool(secret) and secret.lower() not in WEAK_SECRETS and len(secret) >= MIN_SECRET_LENGTH
+    return isinstance(secret, str) and secret.lower() not in WEAK_SECRETS and len(secret) >= MIN_SECRET_LENGTH
 
 
 def development_secret(instance_path: str) -> str:

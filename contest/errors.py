@@ -25,7 +25,8 @@ def _messages() -> dict[int, tuple[str, str]]:
 
 
 def _render(code: int, detail: str | None = None):
-    title, message = _messages().get(code, _messages()[500])
+    fallback = _messages()[400] if code < 500 else _messages()[500]
+    title, message = _messages().get(code, fallback)
     if detail:
         message = detail
     if _wants_json():
@@ -41,7 +42,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):
-        return _render(e.code if e.code in _messages() else 400)
+        return _render(e.code or 500)
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):

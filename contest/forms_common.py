@@ -5,12 +5,17 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField
 
 from .extensions import db
 from .models import Unit
 from .services.errors import ServiceError, ValidationErrors
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: carries the CSRF token of a one-button action."""
 
 
 def district_choices(blank_label=None) -> list[tuple[str, str]]:

@@ -31,11 +31,27 @@ def organiser_units(user) -> set[int]:
     return u.unit_ids_for("organiser") if u else set()
 
 
-def can_create_contest(user, lead_unit_id: int | None = None) -> bool:
-    if is_admin(user):
-        return True
-    units = organiser_units(user)
-    return bool(units) and (lead_unit_id is None or lead_unit_id in units)
+def can_create_contest(user) -> bool:
+    return is_admin(user) or bool(organiser_units(user))
+
+
+def can_lead_with(user, unit_id: int) -> bool:
+    """May put a contest or programme under this unit's lead."""
+    return is_admin(user) or unit_id in organiser_units(user)
+
+
+def can_lead_contest(user, contest: Contest) -> bool:
+    """The lead unit's organisers (and admins) decide who organises a contest
+    and in which programme it stands; co-organisers edit the rest."""
+    return can_lead_with(user, contest.lead_unit_id)
+
+
+def can_add_to_programme(user, programme: Programme) -> bool:
+    """Past programmes are archived as they were; only admins may touch them."""
+    from .models.timestamps import utcnow
+    from .phases import shanghai_year
+
+    return is_admin(user) or programme.year >= shanghai_year(utcnow())
 
 
 def can_manage_contest(user, contest: Contest) -> bool:
@@ -46,9 +62,8 @@ def can_manage_contest(user, contest: Contest) -> bool:
 
 
 def can_manage_programme(user, programme: Programme) -> bool:
-    if is_admin(user):
-        return True
-    return programme.lead_unit_id is not None and programme.lead_unit_id in organiser_units(user)
+    return programme.lead_unit_id is not None and can_lead_with(user, programme.lead_unit_id) \
+        or is_admin(user)
 
 
 def can_view_contest(user, contest: Contest) -> bool:

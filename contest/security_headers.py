@@ -1,5 +1,6 @@
 """Security headers on every response."""
-from flask import Flask
+from flask import Flask, request
+from flask_login import current_user
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -16,6 +17,9 @@ CSP = "; ".join([
 ])
 
 
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
@@ -25,6 +29,10 @@ def register_security_headers(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = PERMISSIONS
+        # Pages for a logged-in user hold personal data: no shared or back-button cache.
+        if not request.path.startswith("/static/") and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response

@@ -7,6 +7,7 @@ from itertools import count
 
 from contest.extensions import db
 from contest.models import Category, Contest, Programme, Unit, User
+from contest.phases import shanghai_year
 from contest.services import accounts, contests
 
 PASSWORD = "correct-horse-42"
@@ -33,7 +34,7 @@ def user(role: str | None = None, unit_: Unit | None = None, name: str = "测试
 
 
 def programme(year: int | None = None, lead: Unit | None = None, title: str | None = None) -> Programme:
-    year = year or datetime.now(UTC).year
+    year = year or shanghai_year(datetime.now(UTC))
     return contests.save_programme(None, None, {
         "year": year, "title": title or f"珠海市{year}年争做中国好网民工程-{next(_phones)}",
         "description": "<p>年度工程</p>", "lead_unit": lead,

@@ -4,8 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..forms_common import district_choices, safe_next, saving, unit_choices, unit_or_none
-from ..models.timestamps import utcnow
-from ..services import accounts, audit
+from ..services import accounts
 from .forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 
 bp = Blueprint("accounts", __name__)
@@ -60,8 +59,7 @@ def login():
         if user is None:
             form.form_errors.append(_("Wrong mobile number or password."))
         else:
-            user.last_login_at = utcnow()
-            audit.record(user, "account.login", user, ip=request.remote_addr)
+            accounts.log_in(user, request.remote_addr)
             db.session.commit()
             login_user(user)
             return redirect(safe_next(request.args.get("next"), url_for("public.index")))
@@ -79,8 +77,14 @@ def logout():
     return redirect(url_for("public.index"))
 
 
+def _password_account_key() -> str:
+    return f"password-account:{current_user.id}"
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_password_account_key, deduct_when=_failed_login)
 def password():
     form = PasswordForm()
     if form.validate_on_submit():

@@ -15,7 +15,3 @@ class UnitForm(FlaskForm):
     name = StringField(_l("Unit name"), validators=[DataRequired(_l("Please enter a name.")), Length(max=120)])
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     district = SelectField(_l("District"), validators=[Optional()])
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: carries the CSRF token of a one-button action."""

@@ -4,14 +4,15 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..forms_common import district_choices, saving, unit_choices, unit_or_none
+from ..forms_common import ConfirmForm, district_choices, saving, unit_choices, unit_or_none
 from ..models import ROLES, AuditEvent, RoleGrant, Unit, User
 from ..models.accounts import UNIT_KINDS
 from ..policies import can_manage_users, require
-from ..services import accounts, contests
+from ..services import accounts
+from ..services import units as units_service
 from ..services.accounts import mask_phone
 from ..templating import ROLE_LABELS, UNIT_KIND_LABELS
-from .forms import ConfirmForm, GrantForm, UnitForm
+from .forms import GrantForm, UnitForm
 
 bp = Blueprint("admin", __name__)
 PAGE_SIZE = 50
@@ -85,7 +86,7 @@ def units():
     form = _unit_form()
     if form.validate_on_submit():
         with saving(form) as outcome:
-            contests.add_unit(current_user, name=form.name.data, kind=form.kind.data,
+            units_service.add_unit(current_user, name=form.name.data, kind=form.kind.data,
                               district=form.district.data)
         if outcome.ok:
             flash(_("The unit has been added."), "success")

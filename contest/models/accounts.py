@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -85,7 +85,12 @@ class User(db.Model):
 
 class RoleGrant(db.Model):
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "unit_id"),
+        # NULLs are distinct in a unique constraint: roles without a unit need their own index.
+        Index("uq_role_grants_user_role_no_unit", "user_id", "role", unique=True,
+              sqlite_where=text("unit_id IS NULL"), postgresql_where=text("unit_id IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))

@@ -8,20 +8,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..admin.forms import ConfirmForm
 from ..extensions import db
-from ..forms_common import district_choices, saving, unit_choices, unit_or_none
+from ..forms_common import ConfirmForm, district_choices, saving, unit_choices, unit_or_none
 from ..models import ENTRY_KINDS, Category, Contest, Programme, Unit
 from ..models.accounts import UNIT_KINDS
 from ..models.contests import PHASE_FIELDS
 from ..phases import SHANGHAI
 from ..policies import (
+    can_add_to_programme,
     can_create_contest,
+    can_lead_with,
     can_manage_contest,
     can_manage_programme,
     can_use_console,
-    is_admin,
-    organiser_units,
     require,
 )
 from ..services import contests
@@ -46,10 +45,7 @@ def _my_contests() -> list[Contest]:
 
 
 def _lead_unit_choices():
-    if is_admin(current_user):
-        return unit_choices()
-    mine = organiser_units(current_user)
-    return [(uid, name) for uid, name in unit_choices() if uid in mine]
+    return [(uid, name) for uid, name in unit_choices() if can_lead_with(current_user, uid)]
 
 
 @bp.route("/")
@@ -74,13 +70,10 @@ def _programme_form(programme: Programme | None) -> ProgrammeForm:
 def _save_programme(programme: Programme | None):
     form = _programme_form(programme)
     if form.validate_on_submit():
-        unit = unit_or_none(form.lead_unit.data)
-        if unit is None or not (is_admin(current_user) or unit.id in organiser_units(current_user)):
-            abort(403)
         with saving(form) as outcome:
             programme = contests.save_programme(current_user, programme, {
                 "year": form.year.data, "title": form.title.data,
-                "description": form.description.data, "lead_unit": unit,
+                "description": form.description.data, "lead_unit": unit_or_none(form.lead_unit.data),
             })
         if outcome.ok:
             flash(_("The programme has been saved."), "success")
@@ -107,8 +100,10 @@ def edit_programme(programme_id: int):
 
 def _contest_form(contest: Contest | None) -> ContestForm:
     form = ContestForm(obj=contest)
-    form.programme.choices = [(p.id, f"{p.year} {p.title}") for p in
-                              db.session.scalars(select(Programme).order_by(Programme.year.desc()))]
+    form.programme.choices = [
+        (p.id, f"{p.year} {p.title}")
+        for p in db.session.scalars(select(Programme).order_by(Programme.year.desc()))
+        if can_add_to_programme(current_user, p) or (contest is not None and p.id == contest.programme_id)]
     form.lead_unit.choices = _lead_unit_choices()
     if contest is not None and contest.lead_unit_id not in dict(form.lead_unit.choices):
         # A co-organiser edits a contest another unit leads: the lead stays as it is.
@@ -129,8 +124,6 @@ def _contest_values(form: ContestForm) -> dict:
     values = {name: getattr(form, name).data for name in contests.CONTEST_FIELDS}
     for name in PHASE_FIELDS:
         values[name] = _to_utc(values[name])
-    values["code"] = (values["code"] or "").strip().upper()
-    values["slug"] = (values["slug"] or "").strip().lower()
     for name in ("votes_per_day", "vote_weight"):
         if values[name] is None:
             values[name] = form[name].default
@@ -144,18 +137,12 @@ def _save_contest(contest: Contest | None):
     form = _contest_form(contest)
     if form.is_submitted() and not form.validate():
         # Show the service's rules too, so every problem appears at once.
-        for name, message in contests.contest_errors(contest, _contest_values(form)).items():
+        for name, message in contests.contest_errors(contest, _contest_values(form), current_user).items():
             if not form[name].errors:
                 form[name].errors = list(form[name].errors) + [message]
     elif form.is_submitted():
-        values = _contest_values(form)
-        lead = values["lead_unit"]
-        # An organiser may only put a contest under a unit it organises for.
-        if lead is not None and not can_create_contest(current_user, lead.id) and \
-                (contest is None or lead.id != contest.lead_unit_id):
-            abort(403)
         with saving(form) as outcome:
-            contest = contests.save_contest(current_user, contest, values)
+            contest = contests.save_contest(current_user, contest, _contest_values(form))
         if outcome.ok:
             flash(_("The contest has been saved."), "success")
             return redirect(url_for("organiser.contest", contest_id=contest.id))

@@ -15,14 +15,15 @@ bp = Blueprint("public", __name__)
 @bp.route("/")
 def index():
     now = utcnow()
-    programmes = contests.current_programmes(now)
-    return render_template("public/index.html", programmes=programmes, now=now,
+    sections = [(p, contests.public_contests(p)) for p in contests.current_programmes(now)]
+    return render_template("public/index.html", sections=sections, now=now,
                            phase=lambda c: contests.phase(c, now))
 
 
 @bp.route("/archive")
 def archive():
-    return render_template("public/archive.html", programmes=contests.archived_programmes())
+    sections = [(p, contests.public_contests(p)) for p in contests.archived_programmes()]
+    return render_template("public/archive.html", sections=sections)
 
 
 @bp.route("/programmes/<int:programme_id>")

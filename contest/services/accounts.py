@@ -1,6 +1,8 @@
 """Registration, authentication, sessions, profiles and role grants."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
 from flask import current_app
@@ -12,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import ROLES, RoleGrant, Unit, User
 from ..models.accounts import UNIT_SCOPED_ROLES
+from ..models.timestamps import utcnow
 from . import audit
 from .errors import ServiceError, ValidationErrors
 
@@ -65,9 +68,11 @@ def register_user(
 ) -> User:
     phone = normalise_phone(phone)
     errors = _validate_person(real_name, district)
+    weak = check_password_strength(password)
+    # The slow hash runs before the first query: no transaction waits on it.
+    password_hash = hash_password(password) if not weak else ""
     if not PHONE_RE.match(phone):
         errors["phone"] = _("Please enter a valid mainland mobile number (11 digits).")
-    weak = check_password_strength(password)
     if weak:
         errors["password"] = weak
     if "phone" not in errors and db.session.scalar(select(User.id).where(User.phone == phone)):
@@ -76,7 +81,7 @@ def register_user(
         raise ValidationErrors(errors)
     user = User(
         phone=phone,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         real_name=real_name.strip(),
         district=district or None,
         unit=unit,
@@ -93,19 +98,42 @@ def register_user(
     return user
 
 
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
+    return _DUMMY_HASH[method]
+
+
 def authenticate(phone: str, password: str) -> User | None:
-    """The same answer (None) for an unknown phone and a wrong password; the
-    hash is checked in both cases so timing does not tell them apart."""
-    user = db.session.scalar(select(User).where(User.phone == normalise_phone(phone)))
-    if user is None:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        if method not in _DUMMY_HASH:
-            _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
-        check_password_hash(_DUMMY_HASH[method], password or "")
+    """The same answer (None) for an unknown phone and a wrong password; a hash
+    is checked in both cases so timing does not tell them apart. The read ends
+    before the slow hash, so no transaction (on SQLite: no write lock) is held
+    while it runs."""
+    row = db.session.execute(
+        select(User.id, User.password_hash, User.active).where(User.phone == normalise_phone(phone))
+    ).first()
+    db.session.rollback()
+    if row is None:
+        check_password_hash(_dummy_hash(), password or "")
         return None
-    if not check_password_hash(user.password_hash, password or "") or not user.active:
+    if not check_password_hash(row.password_hash, password or "") or not row.active:
         return None
-    return user
+    return db.session.get(User, row.id)
+
+
+def log_in(user: User, ip: str | None) -> None:
+    user.last_login_at = utcnow()
+    audit.record(user, "account.login", user, ip=ip)
+
+
+def session_identifier() -> str:
+    """What Flask-Login's basic protection compares: this browser and address,
+    keyed with the secret so the cookie does not give the address away."""
+    from flask import request
+
+    base = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), base.encode(), hashlib.sha256).hexdigest()
 
 
 def end_sessions(user: User) -> None:

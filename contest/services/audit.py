@@ -4,10 +4,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from ..extensions import db
 from ..models import AuditEvent, User
+
+
+def request_ip() -> str | None:
+    """The client's address when a request is being served (ProxyFix has
+    already put the real one in place behind nginx)."""
+    return request.remote_addr if has_request_context() else None
 
 
 def hash_ip(ip: str | None) -> str | None:
@@ -31,7 +37,8 @@ def record(
         object_type=type(obj).__name__ if obj is not None else None,
         object_id=str(obj.id) if obj is not None and getattr(obj, "id", None) is not None else None,
         details=details or {},
-        ip_hash=hash_ip(ip),
+        # Every privileged action carries where it came from, hashed.
+        ip_hash=hash_ip(ip or request_ip()),
     )
     db.session.add(event)
     db.session.flush()

@@ -7,8 +7,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import policies
 from ..extensions import db
-from ..models import ENTRY_KINDS, Category, Contest, Programme, Unit, User
+from ..models import ENTRY_KINDS, Category, Contest, Programme, User
 from ..models.accounts import UNIT_KINDS
 from ..models.timestamps import utcnow
 from ..phases import current_phase, shanghai_year
@@ -20,15 +21,24 @@ CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 CATEGORY_CODE_RE = re.compile(r"^[A-Z0-9]{1,4}$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
-# (earlier, later): the phase dates must run in this order.
-DATE_ORDER = (
-    ("submission_start", "submission_end"),
-    ("submission_end", "screening_end"),
-    ("voting_start", "voting_end"),
-    ("judging_start", "judging_end"),
-    ("publicity_start", "publicity_end"),
-    ("publicity_end", "results_at"),
+# Windows whose start and end go together.
+WINDOWS = (("voting_start", "voting_end"), ("judging_start", "judging_end"),
+           ("publicity_start", "publicity_end"))
+# (date, dates it may not come before): the phases run in this order. A window's
+# end must be strictly after its start; the rest may touch.
+ORDER = (
+    ("submission_end", ("submission_start",)),
+    ("screening_end", ("submission_end",)),
+    ("voting_start", ("submission_start",)),
+    ("voting_end", ("voting_start",)),
+    ("judging_start", ("submission_end",)),
+    ("judging_end", ("judging_start",)),
+    ("publicity_start", ("submission_end", "screening_end", "voting_end", "judging_end")),
+    ("publicity_end", ("publicity_start",)),
+    ("results_at", ("submission_end", "screening_end", "voting_end", "judging_end", "publicity_end")),
 )
+STRICT = {("submission_end", "submission_start"), ("voting_end", "voting_start"),
+          ("judging_end", "judging_start"), ("publicity_end", "publicity_start")}
 
 CONTEST_FIELDS = (
     "code", "slug", "title", "theme", "description", "rules", "recommended_to",
@@ -52,6 +62,11 @@ def save_programme(actor: User | None, programme: Programme | None, data: dict) 
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         errors["year"] = _("Please enter a year between 2000 and 2100.")
     title = (data.get("title") or "").strip()
+    lead = data.get("lead_unit")
+    if lead is None:
+        errors["lead_unit"] = _("Please choose the lead unit.")
+    elif actor is not None and not policies.can_lead_with(actor, lead.id):
+        errors["lead_unit"] = _("You may only lead with a unit you organise for.")
     if not title:
         errors["title"] = _("Please enter a title.")
     else:
@@ -75,17 +90,68 @@ def save_programme(actor: User | None, programme: Programme | None, data: dict) 
 
 # --- contests ---------------------------------------------------------------
 
-def contest_errors(contest: Contest | None, data: dict) -> dict[str, str]:
-    """Every rule a contest's values break, by field (empty when valid)."""
+def normalise_contest_values(data: dict) -> dict:
+    data = dict(data)
+    data["code"] = (data.get("code") or "").strip().upper()
+    data["slug"] = (data.get("slug") or "").strip().lower()
+    return data
+
+
+def _date_errors(data: dict) -> dict[str, str]:
     errors: dict[str, str] = {}
-    code = data.get("code") or ""
+    if not data.get("submission_start"):
+        errors["submission_start"] = _("Please set when submissions open.")
+    if not data.get("submission_end"):
+        errors["submission_end"] = _("Please set the submission deadline.")
+    for start, end in WINDOWS:
+        if bool(data.get(start)) != bool(data.get(end)):
+            errors[end if data.get(start) else start] = _("Please set both the start and the end, or neither.")
+    for later, earlier_ones in ORDER:
+        value = data.get(later)
+        if not value or later in errors:
+            continue
+        for earlier in earlier_ones:
+            before = data.get(earlier)
+            if before and (value < before or (value == before and (later, earlier) in STRICT)):
+                errors[later] = _("This date must come after the one before it.")
+                break
+    if data.get("voting_enabled") and not (data.get("voting_start") and data.get("voting_end")):
+        errors["voting_start"] = _("A public vote needs a start and an end.")
+    return errors
+
+
+def _permission_errors(actor: User | None, contest: Contest | None, data: dict) -> dict[str, str]:
+    """Who may put a contest where. The system (actor None: seeding) may."""
+    if actor is None:
+        return {}
+    errors: dict[str, str] = {}
+    lead, programme = data.get("lead_unit"), data.get("programme")
+    co_ids = {u.id for u in data.get("co_units") or [] if u is not lead}
+    if contest is None:
+        if lead is not None and not policies.can_lead_with(actor, lead.id):
+            errors["lead_unit"] = _("You may only lead with a unit you organise for.")
+    elif lead is not None and programme is not None and (
+            lead.id != contest.lead_unit_id or programme.id != contest.programme_id
+            or co_ids != {u.id for u in contest.co_units}) and not policies.can_lead_contest(actor, contest):
+        errors["lead_unit"] = _("Only the lead unit may change the lead unit, the co-organisers or the programme.")
+    if programme is not None and (contest is None or programme.id != contest.programme_id) \
+            and not policies.can_add_to_programme(actor, programme):
+        errors["programme"] = _("Past programmes are archived: contests cannot be added to them.")
+    return errors
+
+
+def contest_errors(contest: Contest | None, data: dict, actor: User | None = None) -> dict[str, str]:
+    """Every rule a contest's values break, by field (empty when valid)."""
+    data = normalise_contest_values(data)
+    errors: dict[str, str] = {}
+    code = data["code"]
     if not CODE_RE.match(code):
         errors["code"] = _("2 to 12 capital letters or digits, starting with a letter.")
     else:
         clash = db.session.scalar(select(Contest).where(Contest.code == code))
         if clash is not None and clash is not contest:
             errors["code"] = _("This code is already used by another contest.")
-    slug = data.get("slug") or ""
+    slug = data["slug"]
     if not SLUG_RE.match(slug) or len(slug) > 80:
         errors["slug"] = _("Lower-case letters, digits and hyphens only.")
     else:
@@ -98,16 +164,7 @@ def contest_errors(contest: Contest | None, data: dict) -> dict[str, str]:
         errors["programme"] = _("Please choose a programme.")
     if data.get("lead_unit") is None:
         errors["lead_unit"] = _("Please choose the lead unit.")
-    for early, late in DATE_ORDER:
-        a, b = data.get(early), data.get(late)
-        if a and b and not a < b and late not in errors:
-            errors[late] = _("This date must come after the one before it.")
-    if not data.get("submission_start"):
-        errors["submission_start"] = _("Please set when submissions open.")
-    if not data.get("submission_end"):
-        errors["submission_end"] = _("Please set the submission deadline.")
-    if data.get("voting_enabled") and not (data.get("voting_start") and data.get("voting_end")):
-        errors["voting_start"] = _("A public vote needs a start and an end.")
+    errors.update({k: v for k, v in _date_errors(data).items() if k not in errors})
     lo, hi = data.get("min_age"), data.get("max_age")
     if lo is not None and hi is not None and lo > hi:
         errors["max_age"] = _("The maximum age must not be below the minimum age.")
@@ -120,16 +177,27 @@ def contest_errors(contest: Contest | None, data: dict) -> dict[str, str]:
     bad_kinds = set(data.get("eligible_unit_kinds") or []) - set(UNIT_KINDS)
     if bad_kinds:
         errors["eligible_unit_kinds"] = _("Unknown unit kind.")
+    for name, message in _permission_errors(actor, contest, data).items():
+        errors.setdefault(name, message)
     return errors
+
+
+def _snapshot(contest: Contest) -> dict:
+    values = {name: getattr(contest, name) for name in CONTEST_FIELDS}
+    values.update(programme=contest.programme_id, lead_unit=contest.lead_unit_id,
+                  co_units=sorted(u.id for u in contest.co_units))
+    return values
 
 
 def save_contest(actor: User | None, contest: Contest | None, data: dict) -> Contest:
     """Create or update a contest from a complete set of values; on any error
     nothing is changed and every field's message is raised at once."""
-    errors = contest_errors(contest, data)
+    data = normalise_contest_values(data)
+    errors = contest_errors(contest, data, actor)
     if errors:
         raise ValidationErrors(errors)
     creating = contest is None
+    before = {} if creating else _snapshot(contest)
     if creating:
         contest = Contest()
         db.session.add(contest)
@@ -143,8 +211,10 @@ def save_contest(actor: User | None, contest: Contest | None, data: dict) -> Con
     contest.lead_unit = data["lead_unit"]
     contest.co_units = [u for u in data.get("co_units") or [] if u is not data["lead_unit"]]
     db.session.flush()
+    after = _snapshot(contest)
+    changed = sorted(k for k in after if before.get(k) != after[k]) if before else []
     audit.record(actor, "contest.create" if creating else "contest.update", contest,
-                 details={"code": contest.code})
+                 details={"code": contest.code, **({"changed": changed} if not creating else {})})
     return contest
 
 
@@ -192,26 +262,6 @@ def delete_category(actor: User | None, category: Category) -> None:
     category.contest.categories.remove(category)
     db.session.flush()
     audit.record(actor, "category.delete", None, details=details)
-
-
-# --- units ------------------------------------------------------------------
-
-def add_unit(actor: User | None, *, name: str, kind: str, district: str | None) -> Unit:
-    name = (name or "").strip()
-    errors = {}
-    if not name:
-        errors["name"] = _("Please enter a name.")
-    elif db.session.scalar(select(Unit.id).where(Unit.name == name)):
-        errors["name"] = _("A unit with this name already exists.")
-    if kind not in UNIT_KINDS:
-        errors["kind"] = _("Please choose a kind.")
-    if errors:
-        raise ValidationErrors(errors)
-    unit = Unit(name=name, kind=kind, district=district or None)
-    db.session.add(unit)
-    db.session.flush()
-    audit.record(actor, "unit.create", unit, details={"name": name})
-    return unit
 
 
 # --- reading ----------------------------------------------------------------

@@ -1,4 +1,5 @@
 import base64
+import hashlib
 import json
 import zlib
 
@@ -43,7 +44,8 @@ def test_register_errors_are_shown_next_to_the_field_in_chinese_and_nothing_is_s
     r = _register(client, phone="12345", password="short", confirm="short")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert "请输入有效的" in html or "手机号码" in html
+    assert "请输入有效的中国大陆手机号码（11位）。" in html
+    assert "密码长度至少为8位。" in html
     assert 'aria-invalid="true"' in html
     assert _user("12345") is None
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
@@ -92,6 +94,10 @@ def test_the_session_cookie_holds_no_personal_data(client):
     text = json.dumps(data, ensure_ascii=False)
     assert PHONE not in text and "王小明" not in text
     assert data["_user_id"].count(":") == 1
+    # Flask-Login's bare sha512(ip|agent) would let a cookie holder recover the
+    # address; the identifier is keyed with the secret instead.
+    bare = hashlib.sha512(f"127.0.0.1|{None}".encode()).hexdigest()
+    assert data["_id"] != bare and len(data["_id"]) == 64
 
 
 def test_password_change_ends_other_sessions_but_keeps_this_one(client, app):
@@ -107,6 +113,25 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(client, app):
     assert other_device.get("/account/profile").status_code == 302
     assert _login(app.test_client(), password="haowangmin42").status_code == 200
     assert _login(app.test_client(), password="newpass2026").status_code == 302
+
+
+def test_password_change_is_audited(client):
+    user = factories.user(phone=PHONE, password="haowangmin42")
+    login(client, user)
+    client.post("/account/password", data={
+        "current_password": "haowangmin42", "new_password": "newpass2026", "confirm": "newpass2026",
+        "csrf_token": csrf_token(client, "/account/password")})
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "account.password_change"))
+    assert event is not None and event.actor_id == user.id and event.ip_hash
+
+
+def test_password_guessing_through_the_change_form_is_limited(client):
+    user = factories.user(phone=PHONE, password="haowangmin42")
+    login(client, user)
+    codes = [client.post("/account/password", data={
+        "current_password": f"guess-{i}-x", "new_password": "newpass2026", "confirm": "newpass2026",
+        "csrf_token": csrf_token(client, "/account/password")}).status_code for i in range(6)]
+    assert codes == [200] * 5 + [429]
 
 
 def test_password_change_refuses_a_wrong_current_password(client):

@@ -1,5 +1,5 @@
 from contest.extensions import db
-from contest.models import AuditEvent, Category, Contest
+from contest.models import AuditEvent, Category, Contest, Programme
 from tests import factories
 from tests.conftest import csrf_token, login
 
@@ -74,10 +74,63 @@ def test_co_organiser_may_edit_but_keeps_the_lead(client, world):
     login(client, world.users["organiser_other"])
     edit = f"/console/contests/{world.contest.id}/edit"
     assert client.get(edit).status_code == 200
-    r = _post(client, edit, _form(world, code=world.contest.code, slug=world.contest.slug,
-                                  title="改名后的活动", co_units=[str(world.other_unit.id)]))
+    same = dict(code=world.contest.code, slug=world.contest.slug, co_units=[str(world.other_unit.id)])
+    r = _post(client, edit, _form(world, title="改名后的活动", **same))
     assert r.status_code == 302
-    assert db.session.get(Contest, world.contest.id).title == "改名后的活动"
+    c = db.session.get(Contest, world.contest.id)
+    assert c.title == "改名后的活动" and c.lead_unit_id == world.unit.id
+    assert [u.id for u in c.co_units] == [world.other_unit.id]
+
+
+def test_co_organiser_cannot_take_over_the_contest(client, world):
+    world.contest.co_units = [world.other_unit]
+    db.session.commit()
+    login(client, world.users["organiser_other"])
+    edit = f"/console/contests/{world.contest.id}/edit"
+    base = dict(code=world.contest.code, slug=world.contest.slug, title="夺权")
+    takeover = _post(client, edit, _form(world, lead_unit=str(world.other_unit.id), co_units=[], **base))
+    dropped = _post(client, edit, _form(world, co_units=[], **base))
+    for r in (takeover, dropped):
+        assert r.status_code == 200 and "只有主办单位" in r.get_data(as_text=True)
+    c = db.session.get(Contest, world.contest.id)
+    assert c.lead_unit_id == world.unit.id and [u.id for u in c.co_units] == [world.other_unit.id]
+    assert c.title != "夺权"
+    # The lead's own organiser still manages it.
+    login(client, world.users["organiser"])
+    assert client.get(edit).status_code == 200
+
+
+def test_archived_programme_takes_no_new_contests(client, world):
+    old = factories.programme(year=2020, lead=world.unit, title="珠海市2020年争做中国好网民工程")
+    db.session.commit()
+    login(client, world.users["organiser"])
+    page = client.get("/console/contests/new").get_data(as_text=True)
+    assert "珠海市2020年争做中国好网民工程" not in page
+    r = _post(client, "/console/contests/new", _form(world, programme=str(old.id)))
+    assert r.status_code == 200
+    assert db.session.scalar(db.select(Contest).where(Contest.code == "GS27")) is None
+
+
+def test_contest_update_records_what_changed(client, world):
+    login(client, world.users["organiser"])
+    edit = f"/console/contests/{world.contest.id}/edit"
+    _post(client, edit, _form(world, code=world.contest.code.lower(), slug=world.contest.slug.upper(),
+                              title="新标题", co_units=[]))
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "contest.update")).all()[-1]
+    assert "title" in event.details["changed"] and "code" not in event.details["changed"]
+    assert event.ip_hash
+
+
+def test_phase_dates_must_run_in_order_across_windows(client, world):
+    login(client, world.users["organiser"])
+    r = _post(client, "/console/contests/new", _form(
+        world, judging_start="2027-06-01T09:00", judging_end="2027-06-20T09:00",   # before the deadline
+        results_at="2027-06-10T09:00", publicity_start="2027-08-01T09:00", publicity_end=""))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert html.count("该时间须晚于上一项时间") >= 2
+    assert "请同时填写开始和结束时间，或都不填。" in html
+    assert db.session.scalar(db.select(Contest).where(Contest.code == "GS27")) is None
 
 
 def test_category_add_edit_delete(client, world):
@@ -114,6 +167,21 @@ def test_programme_create_and_edit(client, world):
     r = _post(client, "/console/programmes/new", {"year": "2027", "title": "珠海市2027年争做中国好网民工程",
                                                   "lead_unit": str(world.unit.id), "description": "<p>x</p>"})
     assert r.status_code == 302
+    prog = db.session.scalar(db.select(Programme).where(Programme.year == 2027))
+    r = _post(client, f"/console/programmes/{prog.id}/edit", {
+        "year": "2027", "title": "珠海市2027年争做中国好网民工程（修订）", "lead_unit": str(world.unit.id),
+        "description": "<p>y</p><script>x</script>"})
+    assert r.status_code == 302
+    prog = db.session.get(Programme, prog.id)
+    assert prog.title.endswith("（修订）") and "<script" not in prog.description
+    actions = [e.action for e in db.session.scalars(db.select(AuditEvent))]
+    assert "programme.create" in actions and "programme.update" in actions
+    # Another unit's organiser cannot lead a programme with this unit.
+    login(client, world.users["organiser_other"])
+    r = _post(client, "/console/programmes/new", {"year": "2027", "title": "冒名工程",
+                                                  "lead_unit": str(world.unit.id)})
+    assert r.status_code == 200
+    assert db.session.scalar(db.select(Programme).where(Programme.title == "冒名工程")) is None
     r = _post(client, "/console/programmes/new", {"year": "1999", "title": "",
                                                   "lead_unit": str(world.unit.id)})
     assert r.status_code == 200 and r.get_data(as_text=True).count('class="error"') >= 2

@@ -68,3 +68,13 @@ def test_demo_pages_render(app, client):
         r = client.get(f"/contests/{c.slug}")
         assert r.status_code == 200 and c.title.replace('"', "&#34;") in r.get_data(as_text=True)
     assert "珠海市2020年争做中国好网民工程" in client.get("/archive").get_data(as_text=True)
+
+
+def test_seed_demo_refuses_production_without_force(app):
+    app.config["ENV"] = "production"
+    try:
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+    finally:
+        app.config["ENV"] = "testing"
+    assert result.exit_code != 0 and "--force" in result.output
+    assert _count(User) == 0 and _count(Programme) == 0

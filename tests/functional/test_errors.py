@@ -39,5 +39,14 @@ def test_403_and_404_are_chinese_pages(fragile_app):
 
 def test_errors_answer_json_to_json_clients(fragile_app):
     r = fragile_app.test_client().get("/nowhere", headers={"Accept": "application/json"})
-    assert r.status_code == 404 and r.get_json() == {"ok": False, "message": "页面不存在或已被删除。"} \
-        or r.get_json()["ok"] is False
+    assert r.status_code == 404
+    assert r.get_json() == {"ok": False, "message": "页面不存在或已被删除。"}
+
+
+def test_an_uncommon_status_keeps_its_code(fragile_app):
+    @fragile_app.route("/gone")
+    def gone():
+        abort(410)
+
+    r = fragile_app.test_client().get("/gone")
+    assert r.status_code == 410 and "请求错误" in r.get_data(as_text=True)

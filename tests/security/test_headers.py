@@ -16,6 +16,16 @@ def test_security_headers_on_every_response(client, path):
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert r.headers["X-Frame-Options"] == "DENY"
+    assert "camera=()" in r.headers["Permissions-Policy"] and "geolocation=()" in r.headers["Permissions-Policy"]
+
+
+def test_pages_for_a_logged_in_user_are_not_cached(client, world):
+    from tests.conftest import login
+
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    login(client, world.users["entrant"])
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert client.get("/account/profile").headers["Cache-Control"] == "no-store"
 
 
 def test_templates_hold_no_inline_script_or_handlers():

@@ -25,6 +25,19 @@ def test_production_starts_with_a_strong_secret_from_the_environment(make_app, m
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
+@pytest.mark.parametrize("env", ["staging", "prod", "Development", ""])
+def test_an_unknown_env_is_production(database, env, monkeypatch):
+    monkeypatch.setenv("CONTEST_SECRET_KEY", "changeme")
+    with pytest.raises(ConfigError):
+        create_app(_cfg(database, ENV=env))
+
+
+def test_an_all_digit_secret_stays_a_string():
+    secret = "1234567890" * 4
+    assert env_overrides({"CONTEST_SECRET_KEY": secret}) == {"SECRET_KEY": secret}
+    assert env_overrides({"CONTEST_SESSION_COOKIE_SECURE": "false"}) == {"SESSION_COOKIE_SECURE": False}
+
+
 def test_env_overrides_map_contest_variables():
     out = env_overrides({"CONTEST_DATABASE_URL": "postgresql+psycopg://x/y", "CONTEST_PROXY_FIX": "1",
                          "CONTEST_TEST_DATABASE_URL": "ignored", "OTHER": "x"})
