@@ -116,6 +116,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .organiser import screening  # noqa: F401  (its routes join the console)
     from .organiser.views import bp as organiser_bp
     from .public.views import bp as public_bp
 
@@ -123,3 +124,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(organiser_bp, url_prefix="/console")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    from .entrant.views import bp as entrant_bp
+    from .files.views import bp as files_bp
+    from .unit.views import bp as unit_bp
+
+    app.register_blueprint(entrant_bp)
+    app.register_blueprint(files_bp)
+    app.register_blueprint(unit_bp, url_prefix="/unit")

@@ -7,7 +7,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from .models import Contest, Programme, User
+from .models import Contest, Entry, Programme, User
 
 
 def _user(user) -> User | None:
@@ -72,6 +72,48 @@ def can_view_contest(user, contest: Contest) -> bool:
 
 def can_manage_users(user) -> bool:
     return is_admin(user)
+
+
+def unit_admin_units(user) -> set[int]:
+    u = _user(user)
+    return u.unit_ids_for("unit_admin") if u else set()
+
+
+def is_unit_admin(user) -> bool:
+    return bool(unit_admin_units(user))
+
+
+def speaks_for_entry(user, entry: Entry) -> bool:
+    """The owner, or an admin of the unit that submitted it on someone's behalf."""
+    u = _user(user)
+    if u is None:
+        return False
+    if entry.owner_id == u.id:
+        return True
+    return entry.on_behalf and entry.unit_id in unit_admin_units(u)
+
+
+def can_view_entry(user, entry: Entry) -> bool:
+    if speaks_for_entry(user, entry):
+        return True
+    u = _user(user)
+    if u is not None and entry.unit_id is not None and entry.unit_id in unit_admin_units(u):
+        return entry.status != "draft"  # a unit sees its members' entries once sent
+    return can_manage_contest(user, entry.contest)
+
+
+def can_edit_entry(user, entry: Entry) -> bool:
+    from .services.entries import editable
+
+    return speaks_for_entry(user, entry) and editable(entry)
+
+
+def can_withdraw_entry(user, entry: Entry) -> bool:
+    return speaks_for_entry(user, entry) and entry.status in ("draft", "submitted", "returned")
+
+
+def can_screen_entry(user, entry: Entry) -> bool:
+    return can_manage_contest(user, entry.contest)
 
 
 def require(check):

@@ -35,6 +35,23 @@ ROLE_LABELS = {
     "organiser": _l("Organiser"),
     "admin": _l("Administrator"),
 }
+ENTRY_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "returned": _l("Returned for changes"),
+    "accepted": _l("Passed screening"),
+    "rejected": _l("Not eligible"),
+    "withdrawn": _l("Withdrawn"),
+}
+# What happens next, for the entrant's status page.
+ENTRY_STATUS_NEXT = {
+    "draft": _l("Not sent yet: finish it and submit before the deadline."),
+    "submitted": _l("Received. The organisers will screen it after the deadline; you may still edit it until then."),
+    "returned": _l("The organisers ask for changes: see the reason, edit the entry and submit it again."),
+    "accepted": _l("It passed screening and goes on to judging."),
+    "rejected": _l("It does not meet the requirements: see the reason."),
+    "withdrawn": _l("You withdrew it. Its number is kept and never given to another entry."),
+}
 UNIT_KIND_LABELS = {
     "office": _l("Cyberspace office"),
     "member": _l("Member unit"),
@@ -58,6 +75,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         policies=policies, PHASE_LABELS=PHASE_LABELS, KIND_LABELS=KIND_LABELS,
         ROLE_LABELS=ROLE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS,
+        ENTRY_STATUS_LABELS=ENTRY_STATUS_LABELS, ENTRY_STATUS_NEXT=ENTRY_STATUS_NEXT,
     )
 
     @app.context_processor

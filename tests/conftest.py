@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from flask import has_app_context
@@ -82,9 +84,14 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database):
+def upload_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("uploads")
+
+
+@pytest.fixture(scope="session")
+def app(database, upload_dir):
     url, options = database
-    application = create_app(make_test_config(url, options))
+    application = create_app(make_test_config(url, options, UPLOAD_DIR=str(upload_dir)))
     application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
@@ -95,14 +102,16 @@ def app(database):
 
 
 @pytest.fixture
-def make_app(database):
+def make_app(database, upload_dir):
     """Another app on the same database (other settings); its connections are
     closed afterwards. `unset` names test settings to leave to the defaults
     and the environment."""
     made = []
+    app_upload_dir = str(upload_dir)
 
     def factory(unset: tuple[str, ...] = (), **config):
         url, options = database
+        config.setdefault("UPLOAD_DIR", app_upload_dir)
         settings = make_test_config(url, options, **config)
         for name in unset:
             settings.pop(name, None)
@@ -143,6 +152,9 @@ def _app_context(app):
         yield
         db.session.remove()
         _clear_tables()
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    for child in upload_dir.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
     for name, value in saved.items():
         setattr(limiter, name, value)
 

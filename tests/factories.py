@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 from contest.extensions import db
-from contest.models import Category, Contest, Programme, Unit, User
+from contest.models import Category, Contest, Entry, Programme, SensitiveTerm, Unit, User
 from contest.phases import shanghai_year
-from contest.services import accounts, contests
+from contest.services import accounts, contests, entries, uploads
 
 PASSWORD = "correct-horse-42"
 _phones = count(13900000000)
@@ -72,6 +72,42 @@ def category(c: Contest, code: str = "A", kind: str = "story", **overrides) -> C
     return contests.save_category(None, c, None, values)
 
 
+def png_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+STORY = "<p>" + "好网民在身边，传递正能量。" * 80 + "</p>"
+
+
+def entry(owner: User, cat: Category, *, title: str = "我身边的好网民", body: str = STORY,
+          submit: bool = True, on_behalf_unit: Unit | None = None, authors=None) -> Entry:
+    e = entries.start_entry(owner, cat, on_behalf_unit=on_behalf_unit, authors=authors)
+    entries.save_draft(e, {"title": title, "summary": "简介", "body": body})
+    if submit:
+        if owner.birth_date is None and not e.on_behalf:
+            owner.birth_date = date(1990, 5, 1)
+        entries.submit_entry(owner, e, pledge=True, licence=True, ip="127.0.0.1")
+    return e
+
+
+def image_entry(owner: User, cat: Category, *, submit: bool = True, color=(200, 30, 30)) -> Entry:
+    import io
+
+    e = entries.start_entry(owner, cat)
+    entries.save_draft(e, {"title": "采风图片"})
+    uploads.add_upload(owner, e, io.BytesIO(png_bytes(color=color)), "作品.png")
+    if submit:
+        owner.birth_date = owner.birth_date or date(1990, 5, 1)
+        entries.submit_entry(owner, e, pledge=True, licence=True, ip="127.0.0.1")
+    return e
+
+
 @dataclass
 class World:
     unit: Unit
@@ -81,24 +117,36 @@ class World:
     other_contest: Contest
     category: Category
     users: dict[str, User]
+    entry: Entry | None = None
+    image_category: Category | None = None
+    image_entry: Entry | None = None
+    term: SensitiveTerm | None = None
 
 
-ROLES_UNDER_TEST = ("anonymous", "entrant", "judge", "organiser_other", "organiser", "admin")
+ROLES_UNDER_TEST = ("anonymous", "entrant", "unit_admin", "judge", "organiser_other", "organiser", "admin")
 
 
 def build_world() -> World:
     office = unit("市委网信办", "office")
     union = unit("市总工会", "member")
+    school = unit("珠海市第一中学", "school", "香洲区")
     prog = programme(lead=office)
     c = contest(prog, office)
     other = contest(prog, union)
     cat = category(c)
     users = {
         "entrant": user(name="参赛者"),
+        "unit_admin": user("unit_admin", school, name="一中管理员"),
         "judge": user("judge", name="评委"),
         "organiser_other": user("organiser", union, name="总工会组织者"),
         "organiser": user("organiser", office, name="网信办组织者"),
         "admin": user("admin", name="管理员"),
     }
+    story = entry(users["entrant"], cat)
+    image_cat = category(c, code="P", kind="image", name="图片组", min_chars=None, max_chars=None,
+                         max_files=3, max_file_mb=5)
+    picture = image_entry(users["entrant"], image_cat)
+    term = SensitiveTerm(term="违禁词")
+    db.session.add(term)
     db.session.commit()
-    return World(office, union, prog, c, other, cat, users)
+    return World(office, union, prog, c, other, cat, users, story, image_cat, picture, term)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..forms_common import UnitSelect
@@ -34,7 +34,8 @@ class RegisterForm(ProfileFields):
 
 
 class ProfileForm(ProfileFields):
-    pass
+    birth_date = DateField(_l("Date of birth"), validators=[Optional()],
+                           description=_l("Needed for contests with an age limit and for consent under 14."))
 
 
 class PasswordForm(FlaskForm):

@@ -110,7 +110,8 @@ def profile():
     if form.validate_on_submit():
         with saving(form) as outcome:
             accounts.update_profile(user, real_name=form.real_name.data, district=form.district.data,
-                                    unit=unit_or_none(form.unit.data), email=form.email.data)
+                                    unit=unit_or_none(form.unit.data), email=form.email.data,
+                                    birth_date=form.birth_date.data)
         if outcome.ok:
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))

@@ -2,8 +2,22 @@
 from .accounts import ROLES, RoleGrant, Unit, User
 from .audit import AuditEvent
 from .contests import ENTRY_KINDS, Category, Contest, Programme
+from .entries import (
+    ASSET_ROLES,
+    ENTRY_STATUSES,
+    Asset,
+    Entry,
+    EntryAuthor,
+    EntryCounter,
+    EntryEvent,
+    EntryFlag,
+    SensitiveTerm,
+    TextBand,
+)
 
 __all__ = [
     "ROLES", "RoleGrant", "Unit", "User", "AuditEvent",
     "ENTRY_KINDS", "Category", "Contest", "Programme",
+    "ASSET_ROLES", "ENTRY_STATUSES", "Asset", "Entry", "EntryAuthor", "EntryCounter", "EntryEvent",
+    "EntryFlag", "SensitiveTerm", "TextBand",
 ]

@@ -114,5 +114,6 @@ class Category(db.Model):
     max_file_mb: Mapped[int | None]
     max_duration_s: Mapped[int | None]
     recommend_quota: Mapped[int | None]
+    unit_quota: Mapped[int | None]  # entries one submitting unit may send in
 
     contest: Mapped[Contest] = relationship(back_populates="categories")

@@ -224,7 +224,8 @@ def delete_category(category_id: int):
     category = _managed_category(category_id)
     contest_id = category.contest_id
     if ConfirmForm().validate_on_submit():
-        contests.delete_category(current_user, category)
-        db.session.commit()
-        flash(_("The category has been deleted."), "success")
+        with saving() as outcome:
+            contests.delete_category(current_user, category)
+        if outcome.ok:
+            flash(_("The category has been deleted."), "success")
     return redirect(url_for("organiser.contest", contest_id=contest_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -165,11 +166,16 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def update_profile(
-    user: User, *, real_name: str, district: str | None, unit: Unit | None, email: str | None
+    user: User, *, real_name: str, district: str | None, unit: Unit | None, email: str | None,
+    birth_date: date | None = None,
 ) -> None:
     errors = _validate_person(real_name, district)
+    if birth_date is not None and not date(1900, 1, 1) <= birth_date <= date.today():
+        errors["birth_date"] = _("Please enter a real date of birth.")
     if errors:
         raise ValidationErrors(errors)
+    if birth_date is not None:
+        user.birth_date = birth_date
     user.real_name = real_name.strip()
     user.district = district or None
     user.unit = unit

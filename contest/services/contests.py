@@ -15,7 +15,7 @@ from ..models.timestamps import utcnow
 from ..phases import current_phase, shanghai_year
 from ..sanitize import clean_html
 from . import audit
-from .errors import ValidationErrors
+from .errors import ServiceError, ValidationErrors
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 CATEGORY_CODE_RE = re.compile(r"^[A-Z0-9]{1,4}$")
@@ -258,6 +258,10 @@ def save_category(
 
 
 def delete_category(actor: User | None, category: Category) -> None:
+    from ..models import Entry
+
+    if db.session.scalar(select(Entry.id).where(Entry.category_id == category.id).limit(1)):
+        raise ServiceError(_("This category already has entries and cannot be deleted."))
     details = {"contest": category.contest.code, "code": category.code}
     category.contest.categories.remove(category)
     db.session.flush()

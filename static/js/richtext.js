@@ -29,9 +29,16 @@
     if (label) {
       quill.root.setAttribute("aria-label", label.textContent.trim());
     }
-    textarea.form.addEventListener("submit", function () {
+    function sync() {
       textarea.value = quill.getText().trim() ? quill.getSemanticHTML() : "";
+    }
+    // Keep the field current, so autosave and counters see every change.
+    quill.on("text-change", function () {
+      sync();
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
     });
+    textarea.form.addEventListener("submit", sync);
+    textarea.quill = quill;
   }
 
   document.addEventListener("DOMContentLoaded", function () {

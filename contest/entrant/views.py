@@ -1,0 +1,252 @@
+"""The entrant's journey: start an entry, write and upload with autosave,
+pledge and submit, read the receipt, follow the status, withdraw."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..forms_common import ConfirmForm, saving
+from ..media.storage import storage
+from ..models import Asset, Category, Entry
+from ..policies import (
+    can_edit_entry,
+    can_view_contest,
+    can_view_entry,
+    can_withdraw_entry,
+    speaks_for_entry,
+    unit_admin_units,
+)
+from ..services import contests, entries, uploads
+from ..services.errors import ServiceError
+from .forms import EntryForm, StartForm, SubmitForm
+from .receipt import status_qr_svg
+
+bp = Blueprint("entrant", __name__)
+
+
+def _entry(entry_id: int, check=can_view_entry) -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or not can_view_entry(current_user, entry):
+        abort(404)
+    if not check(current_user, entry):
+        abort(403)
+    return entry
+
+
+@bp.route("/contests/<slug>/enter")
+@login_required
+def choose(slug: str):
+    contest = contests.contest_by_slug(slug)
+    if contest is None or not can_view_contest(current_user, contest):
+        abort(404)
+    user = current_user._get_current_object()
+    unit_ids = unit_admin_units(user)
+    problem = entries.eligibility_problem(user, contest)
+    held = {c.id: entries.entries_held(user, c) for c in contest.categories}
+    return render_template("entrant/choose.html", contest=contest, problem=problem, held=held,
+                           can_submit_for_unit=bool(unit_ids), form=StartForm(),
+                           needs_birth_date=user.birth_date is None and (contest.min_age or contest.max_age),
+                           open_now=contests.phase(contest) == "collecting")
+
+
+@bp.route("/contests/<slug>/entries", methods=["POST"])
+@login_required
+def start(slug: str):
+    contest = contests.contest_by_slug(slug)
+    if contest is None or not can_view_contest(current_user, contest):
+        abort(404)
+    form = StartForm()
+    category = db.session.get(Category, request.form.get("category", type=int) or 0)
+    if category is None or category.contest_id != contest.id or not form.validate_on_submit():
+        abort(400)
+    unit = None
+    if form.on_behalf.data:
+        unit_ids = unit_admin_units(current_user)
+        if not unit_ids:
+            abort(403)
+        from ..models import Unit
+
+        unit = db.session.get(Unit, min(unit_ids))
+    authors = [a for a in (form.authors.data or "").replace("，", ",").replace("、", ",").split(",")]
+    with saving() as outcome:
+        entry = entries.start_entry(current_user, category, on_behalf_unit=unit, authors=authors)
+    if not outcome.ok:
+        return redirect(url_for("entrant.choose", slug=slug))
+    return redirect(url_for("entrant.edit", entry_id=entry.id))
+
+
+def _entry_form(entry: Entry) -> EntryForm:
+    form = EntryForm(obj=entry)
+    if not form.is_submitted():
+        form.version.data = entry.version
+    return form
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(entry_id: int):
+    entry = _entry(entry_id, speaks_for_entry)
+    if not can_edit_entry(current_user, entry):
+        flash(_("This entry can no longer be changed."), "info")
+        return redirect(url_for("entrant.status", entry_id=entry.id))
+    form = _entry_form(entry)
+    if form.validate_on_submit():
+        with saving(form) as outcome:
+            entries.save_draft(entry, _text_fields(form), expected_version=_version(form.version.data))
+        if outcome.ok:
+            if request.form.get("then") == "submit":
+                return redirect(url_for("entrant.submit", entry_id=entry.id))
+            flash(_("Your draft has been saved."), "success")
+            return redirect(url_for("entrant.edit", entry_id=entry.id))
+    return render_template("entrant/edit.html", entry=entry, form=form, limit_mb=uploads.max_bytes(entry) // 2**20,
+                           delete_form=ConfirmForm())
+
+
+def _text_fields(form: EntryForm) -> dict:
+    return {name: getattr(form, name).data for name in
+            ("title", "summary", "body", "h5_url", "nominee_name", "nominee_kind")}
+
+
+def _version(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/entries/<int:entry_id>/autosave", methods=["POST"])
+@login_required
+def autosave(entry_id: int):
+    entry = _entry(entry_id, speaks_for_entry)
+    if not can_edit_entry(current_user, entry):
+        return jsonify(ok=False, message=_("This entry can no longer be changed.")), 403
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(ok=False, message=_("The request could not be understood.")), 400
+    fields = {k: v for k, v in data.items() if k in ("title", "summary", "body", "h5_url", "nominee_name",
+                                                     "nominee_kind") and (v is None or isinstance(v, str))}
+    try:
+        entries.save_draft(entry, fields, expected_version=_version(data.get("version")))
+    except entries.EditConflict as exc:
+        db.session.rollback()
+        return jsonify(ok=False, message=exc.message, conflict=True), 409
+    db.session.commit()
+    from ..templating import shanghai
+
+    return jsonify(ok=True, version=entry.version, saved_at=shanghai(entry.updated_at, "HH:mm"),
+                   chars=entry.body_chars)
+
+
+@bp.route("/entries/<int:entry_id>/files", methods=["POST"])
+@login_required
+def upload(entry_id: int):
+    entry = _entry(entry_id, speaks_for_entry)
+    if not can_edit_entry(current_user, entry):
+        return jsonify(ok=False, message=_("This entry can no longer be changed.")), 403
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return jsonify(ok=False, message=_("Please choose a file.")), 400
+    try:
+        asset = uploads.add_upload(current_user, entry, file.stream, file.filename)
+    except uploads.UploadRejected as exc:
+        db.session.rollback()
+        return jsonify(ok=False, message=exc.message), exc.status
+    except ServiceError as exc:
+        db.session.rollback()
+        return jsonify(ok=False, message=exc.message), 422
+    finally:
+        file.close()
+    db.session.commit()
+    return jsonify(ok=True, asset=asset_json(asset)), 201
+
+
+def asset_json(asset: Asset) -> dict:
+    variant = "thumb" if "thumb" in asset.variants else "poster" if "poster" in asset.variants else None
+    return {
+        "id": asset.id, "role": asset.role, "name": asset.original_name, "size": asset.size,
+        "url": url_for("files.download", asset_id=asset.id),
+        "thumb": url_for("files.download", asset_id=asset.id, variant=variant) if variant else None,
+        "delete": url_for("entrant.remove_file", entry_id=asset.entry_id, asset_id=asset.id),
+    }
+
+
+@bp.route("/entries/<int:entry_id>/files/<int:asset_id>/delete", methods=["POST"])
+@login_required
+def remove_file(entry_id: int, asset_id: int):
+    entry = _entry(entry_id, speaks_for_entry)
+    asset = db.session.get(Asset, asset_id)
+    if asset is None or asset.entry_id != entry.id:
+        abort(404)
+    if not can_edit_entry(current_user, entry):
+        abort(403)
+    keys = uploads.remove_upload(current_user, asset)
+    db.session.commit()
+    for key in keys:
+        storage().delete(key)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(ok=True)
+    flash(_("The file has been removed."), "success")
+    return redirect(url_for("entrant.edit", entry_id=entry.id))
+
+
+@bp.route("/entries/<int:entry_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit(entry_id: int):
+    entry = _entry(entry_id, speaks_for_entry)
+    if not can_edit_entry(current_user, entry):
+        flash(_("This entry can no longer be changed."), "info")
+        return redirect(url_for("entrant.status", entry_id=entry.id))
+    form = SubmitForm()
+    owner = entry.owner
+    if form.validate_on_submit():
+        with saving(form) as outcome:
+            entries.submit_entry(current_user, entry, pledge=form.pledge.data, licence=form.licence.data,
+                                 ip=request.remote_addr, guardian_name=form.guardian_name.data,
+                                 birth_date=form.birth_date.data)
+        if outcome.ok:
+            return redirect(url_for("entrant.receipt", entry_id=entry.id))
+    problems = entries.submission_errors(entry)
+    return render_template("entrant/submit.html", entry=entry, form=form, problems=problems,
+                           ask_birth_date=not entry.on_behalf and owner.birth_date is None,
+                           ask_guardian=not entry.on_behalf and (owner.birth_date is None
+                                                                 or entries.needs_guardian(owner)))
+
+
+@bp.route("/entries/<int:entry_id>")
+@login_required
+def status(entry_id: int):
+    entry = _entry(entry_id)
+    return render_template("entrant/status.html", entry=entry, withdraw_form=ConfirmForm(),
+                           can_edit=can_edit_entry(current_user, entry),
+                           can_withdraw=can_withdraw_entry(current_user, entry))
+
+
+@bp.route("/entries/<int:entry_id>/receipt")
+@login_required
+def receipt(entry_id: int):
+    entry = _entry(entry_id, speaks_for_entry)
+    if entry.number is None:
+        abort(404)
+    link = url_for("entrant.status", entry_id=entry.id, _external=True)
+    return render_template("entrant/receipt.html", entry=entry, qr_svg=status_qr_svg(link), link=link)
+
+
+@bp.route("/entries/<int:entry_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(entry_id: int):
+    entry = _entry(entry_id, can_withdraw_entry)
+    if ConfirmForm().validate_on_submit():
+        with saving() as outcome:
+            entries.withdraw_entry(current_user, entry, ip=request.remote_addr)
+        if outcome.ok:
+            flash(_("The entry has been withdrawn. Its number is not given to anyone else."), "success")
+    return redirect(url_for("entrant.status", entry_id=entry.id))
+
+
+@bp.route("/me/entries")
+@login_required
+def mine():
+    return render_template("entrant/mine.html", rows=entries.my_entries(current_user))
+

@@ -1,0 +1,100 @@
+"""Files are served only through here, after the same access check as the
+entry they belong to; everyone else gets a 404."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, abort, send_file
+from flask_login import current_user
+
+from ..extensions import db
+from ..media.storage import storage
+from ..models import Asset
+from ..policies import can_view_entry
+
+bp = Blueprint("files", __name__)
+VARIANT_MIME = {"thumb": "image/jpeg", "large": "image/jpeg", "poster": "image/jpeg"}
+
+
+def content_disposition(name: str, fallback: str, inline: bool = True) -> str:
+    """RFC 6266: an ASCII fallback plus the real name as UTF-8 `filename*`.
+    Quotes, CR/LF, right-to-left marks: all percent-encoded, never a 500."""
+    kind = "inline" if inline else "attachment"
+    ascii_name = "".join(ch for ch in fallback if ch.isascii() and ch.isalnum() or ch in "._-") or "file"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name or ascii_name, safe='')}"
+
+
+@bp.route("/files/<int:asset_id>", defaults={"variant": None})
+@bp.route("/files/<int:asset_id>/<variant>")
+def download(asset_id: int, variant: str | None):
+    asset = db.session.get(Asset, asset_id)
+    if asset is None or not can_view_entry(current_user, asset.entry):
+        abort(404)
+    if variant is None:
+        key, mime = asset.storage_key, asset.mime
+    elif variant in asset.variants and variant in VARIANT_MIME:
+        key, mime = asset.variants[variant], VARIANT_MIME[variant]
+    else:
+        abort(404)
+    store = storage()
+    if not store.exists(key):
+        abort(404)
+    number = asset.entry.number or f"entry-{asset.entry_id}"
+    fallback = f"{number}-{asset.id}{'-' + variant if variant else ''}"
+    response = send_file(store.path(key), mimetype=mime, conditional=True, max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(asset.original_name or fallback, fallback,
+                                                                  inline=asset.role != "h5_package")
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- H5 packages, inside the sandbox ----------------------------------------
+# A sandboxed frame (allow-scripts, never allow-same-origin) has an opaque
+# origin: it sends no cookies and cannot read ours. So its files are reached
+# through a short-lived signed token, handed out after the access check of the
+# page that embeds it.
+H5_TOKEN_MAX_AGE = 2 * 3600
+H5_CSP = ("sandbox allow-scripts; default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
+          "frame-ancestors 'self'; form-action 'none'")
+
+
+def _h5_serializer():
+    from flask import current_app
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="h5-package")
+
+
+def h5_frame_url(asset: Asset) -> str:
+    from flask import url_for
+
+    return url_for("files.h5_member", token=_h5_serializer().dumps(asset.id), name="index.html")
+
+
+@bp.route("/h5/<token>/<path:name>")
+def h5_member(token: str, name: str):
+    import mimetypes
+
+    from flask import Response
+    from itsdangerous import BadSignature
+
+    from ..media.h5 import read_member
+
+    try:
+        asset_id = _h5_serializer().loads(token, max_age=H5_TOKEN_MAX_AGE)
+    except BadSignature:
+        abort(404)
+    asset = db.session.get(Asset, asset_id)
+    if asset is None or asset.role != "h5_package":
+        abort(404)
+    data = read_member(storage().path(asset.storage_key), name)
+    if data is None:
+        abort(404)
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = Response(data, mimetype=mime)
+    response.headers["Content-Security-Policy"] = H5_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    # No Cross-Origin-Resource-Policy here: the sandboxed (opaque-origin) page
+    # must be able to load its own scripts and pictures.
+    return response

@@ -1,0 +1,1 @@
+"""Files: storage, type sniffing and the per-kind pipelines."""

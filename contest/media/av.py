@@ -1,0 +1,98 @@
+"""Video and audio: ffprobe reads what the file really holds (with a timeout
+and only local files allowed, so a crafted file cannot make it open URLs);
+ffmpeg makes a poster frame."""
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+PROBE_TIMEOUT_S = 30
+POSTER_TIMEOUT_S = 60
+
+
+class MediaRejected(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Probe:
+    duration_s: float
+    width: int | None = None
+    height: int | None = None
+    video_codec: str | None = None
+    audio_codec: str | None = None
+    format_name: str = ""
+    details: dict = field(default_factory=dict)
+
+
+def probe(path: Path) -> Probe:
+    cmd = ["ffprobe", "-v", "error", "-protocol_whitelist", "file", "-print_format", "json",
+           "-show_format", "-show_streams", "file:" + str(path)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise MediaRejected(_("The file could not be read in time; please check it and try again.")) from None
+    if done.returncode != 0:
+        raise MediaRejected(_("The file could not be read as audio or video."))
+    try:
+        info = json.loads(done.stdout or b"{}")
+        streams = info.get("streams", [])
+        duration = float(info.get("format", {}).get("duration") or 0)
+    except (ValueError, TypeError):
+        raise MediaRejected(_("The file could not be read as audio or video.")) from None
+    video = next((s for s in streams if s.get("codec_type") == "video"
+                  and not s.get("disposition", {}).get("attached_pic")), None)
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    return Probe(
+        duration_s=duration,
+        width=video.get("width") if video else None,
+        height=video.get("height") if video else None,
+        video_codec=video.get("codec_name") if video else None,
+        audio_codec=audio.get("codec_name") if audio else None,
+        format_name=info.get("format", {}).get("format_name", ""),
+        details={"video_codec": video.get("codec_name") if video else None,
+                 "audio_codec": audio.get("codec_name") if audio else None},
+    )
+
+
+def check_video(path: Path, max_seconds: int | None) -> Probe:
+    result = probe(path)
+    if not result.video_codec or not result.width:
+        raise MediaRejected(_("The file holds no video picture."))
+    _check_duration(result, max_seconds)
+    return result
+
+
+def check_audio(path: Path, max_seconds: int | None) -> Probe:
+    result = probe(path)
+    if not result.audio_codec:
+        raise MediaRejected(_("The file holds no sound."))
+    _check_duration(result, max_seconds)
+    return result
+
+
+def _check_duration(result: Probe, max_seconds: int | None) -> None:
+    if result.duration_s <= 0:
+        raise MediaRejected(_("The length of the file could not be read."))
+    if max_seconds and result.duration_s > max_seconds + 0.5:
+        raise MediaRejected(_("It runs %(got)d seconds; this category allows at most %(max)d.",
+                              got=round(result.duration_s), max=max_seconds))
+
+
+def poster(path: Path, out: Path, duration_s: float) -> Path:
+    at = "1" if duration_s > 2 else "0"
+    cmd = ["ffmpeg", "-v", "error", "-protocol_whitelist", "file", "-ss", at, "-i", "file:" + str(path),
+           "-frames:v", "1", "-vf", "scale='min(1280,iw)':-2", "-y", str(out)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=POSTER_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise MediaRejected(_("The file could not be read in time; please check it and try again.")) from None
+    if done.returncode != 0 or not out.exists():
+        raise MediaRejected(_("No picture could be taken from the video."))
+    return out

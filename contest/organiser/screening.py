@@ -1,0 +1,135 @@
+"""The organiser's screening (初审): the filtered list, an entry with all its
+files and flags, decisions one by one or in bulk, the sensitive-word list."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..entrant.forms import ReasonForm
+from ..extensions import db
+from ..files.views import h5_frame_url
+from ..forms_common import ConfirmForm, saving
+from ..models import Contest, Entry, SensitiveTerm, Unit
+from ..models.entries import ENTRY_STATUSES
+from ..policies import can_manage_contest, can_screen_entry, can_use_console, require
+from ..services import flags, screening
+from .views import bp
+
+
+def _contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    if not can_manage_contest(current_user, contest):
+        abort(403)
+    return contest
+
+
+def _filters() -> screening.Filters:
+    args = request.args
+    status = args.get("status") or None
+    return screening.Filters(
+        category_id=args.get("category", type=int), status=status if status in ENTRY_STATUSES else None,
+        unit_id=args.get("unit", type=int), district=args.get("district") or None,
+        flagged=args.get("flagged") == "1", q=(args.get("q") or "").strip()[:50],
+    )
+
+
+@bp.route("/contests/<int:contest_id>/entries")
+@require(can_use_console)
+def screening_list(contest_id: int):
+    contest = _contest(contest_id)
+    f = _filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = screening.screening_page(contest, f, page)
+    units = db.session.scalars(select(Unit).order_by(Unit.kind, Unit.id))
+    return render_template("organiser/screening_list.html", contest=contest, rows=rows, f=f, units=units,
+                           counts=screening.status_counts(contest), form=ReasonForm(),
+                           args={k: v for k, v in request.args.items() if k != "page"})
+
+
+@bp.route("/contests/<int:contest_id>/entries/bulk", methods=["POST"])
+@require(can_use_console)
+def screening_bulk(contest_id: int):
+    contest = _contest(contest_id)
+    form = ReasonForm()
+    ids = [int(i) for i in request.form.getlist("entry") if i.isdigit()]
+    decision = request.form.get("decision", "")
+    back = url_for("organiser.screening_list", contest_id=contest.id, **request.args)
+    if not form.validate_on_submit() or decision not in screening.DECISIONS:
+        abort(400)
+    if not ids:
+        flash(_("Please tick the entries first."), "error")
+        return redirect(back)
+    with saving() as outcome:
+        result = screening.screen_many(current_user, contest, ids, decision, form.reason.data)
+    if outcome.ok:
+        flash(_("%(n)d entries updated.", n=len(result.done)), "success")
+        if result.skipped:
+            flash(_("Not changed (drafts or withdrawn): %(numbers)s", numbers="、".join(result.skipped)), "info")
+    return redirect(back)
+
+
+def _entry(entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id) or abort(404)
+    if not can_screen_entry(current_user, entry):
+        abort(403)
+    return entry
+
+
+@bp.route("/entries/<int:entry_id>")
+@require(can_use_console)
+def screening_entry(entry_id: int):
+    entry = _entry(entry_id)
+    h5 = next((a for a in entry.assets if a.role == "h5_package"), None)
+    return render_template("organiser/screening_entry.html", entry=entry, form=ReasonForm(),
+                           h5_src=h5_frame_url(h5) if h5 else None)
+
+
+@bp.route("/entries/<int:entry_id>/screen", methods=["POST"])
+@require(can_use_console)
+def screen(entry_id: int):
+    entry = _entry(entry_id)
+    form = ReasonForm()
+    decision = request.form.get("decision", "")
+    if not form.validate_on_submit():
+        abort(400)
+    with saving(form) as outcome:
+        screening.screen_entry(current_user, entry, decision, form.reason.data)
+    if outcome.ok:
+        flash(_("Entry %(number)s: %(status)s.", number=entry.number,
+                status=_status_label(entry.status)), "success")
+        return redirect(url_for("organiser.screening_list", contest_id=entry.contest_id))
+    h5 = next((a for a in entry.assets if a.role == "h5_package"), None)
+    return render_template("organiser/screening_entry.html", entry=entry, form=form,
+                           h5_src=h5_frame_url(h5) if h5 else None), 422
+
+
+def _status_label(status: str) -> str:
+    from ..templating import ENTRY_STATUS_LABELS
+
+    return str(ENTRY_STATUS_LABELS[status])
+
+
+@bp.route("/sensitive-terms", methods=["GET", "POST"])
+@require(can_use_console)
+def sensitive_terms():
+    form = ReasonForm()
+    if form.validate_on_submit():
+        with saving(form) as outcome:
+            added = flags.add_terms(current_user, form.reason.data)
+        if outcome.ok:
+            flash(_("%(n)d terms added.", n=len(added)), "success")
+            return redirect(url_for("organiser.sensitive_terms"))
+    terms = db.session.scalars(select(SensitiveTerm).order_by(SensitiveTerm.term))
+    return render_template("organiser/sensitive_terms.html", form=form, terms=terms, delete_form=ConfirmForm())
+
+
+@bp.route("/sensitive-terms/<int:term_id>/delete", methods=["POST"])
+@require(can_use_console)
+def delete_sensitive_term(term_id: int):
+    term = db.session.get(SensitiveTerm, term_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        flags.remove_term(current_user, term)
+        db.session.commit()
+    return redirect(url_for("organiser.sensitive_terms"))

@@ -1,0 +1,190 @@
+"""An entry's files. Every upload goes through the pipeline of its kind and is
+stored under a generated key; anything refused leaves nothing behind."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..media import av, h5, images, sniff
+from ..media.storage import Stored, TooLarge, new_key, scratch_dir, storage
+from ..models import Asset, Entry, User
+from . import audit
+from .errors import ServiceError
+
+# Per-file cap (MB) when a category sets none.
+DEFAULT_MB = {"image": 20, "video": 500, "audio": 50, "h5": 50, "nomination": 20, "story": 20}
+ROLE_LIMITS = {"image": "max_files", "photo": "max_files"}
+
+
+class UploadRejected(ServiceError):
+    """A file refused with its reason; `status` is the HTTP answer to give."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message, "file")
+        self.status = status
+
+
+def max_bytes(entry: Entry) -> int:
+    mb = entry.category.max_file_mb or DEFAULT_MB.get(entry.category.kind, 20)
+    return mb * 1024 * 1024
+
+
+def _display_name(name: str | None) -> str:
+    # Kept for display only (never a path): drop control characters, cap length.
+    cleaned = "".join(ch for ch in (name or "") if ch.isprintable())
+    return cleaned.strip()[:200]
+
+
+def _count(entry: Entry, role: str) -> int:
+    return sum(1 for a in entry.assets if a.role == role)
+
+
+def _check_room(entry: Entry, role: str) -> None:
+    cat = entry.category
+    if role in ("image", "photo") and cat.max_files and _count(entry, role) >= cat.max_files:
+        raise UploadRejected(_("At most %(n)d images are allowed.", n=cat.max_files))
+    if role in ("video", "audio", "h5_package") and _count(entry, role) >= 1:
+        raise UploadRejected(_("This entry already has its file: remove it first to replace it."))
+
+
+def _read_capped(stream: BinaryIO, limit: int) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UploadRejected(_("The file is larger than the %(mb)d MB allowed.", mb=limit // (1024 * 1024)),
+                             status=413)
+    return data
+
+
+def _role_for(entry: Entry, start: bytes) -> str:
+    kind = entry.category.kind
+    if kind == "image":
+        return "image"
+    if kind == "video":
+        return "video"
+    if kind == "audio":
+        return "audio"
+    if kind == "h5":
+        return "h5_package"
+    if kind == "nomination":
+        return "document" if sniff.is_pdf(start) else "photo"
+    raise UploadRejected(_("This category takes no files."))
+
+
+def add_upload(actor: User, entry: Entry, stream: BinaryIO, filename: str | None) -> Asset:
+    start = sniff.head(stream)
+    role = _role_for(entry, start)
+    _check_room(entry, role)
+    limit = max_bytes(entry)
+    if role in ("image", "photo"):
+        asset = _add_image(entry, role, _read_capped(stream, limit))
+    elif role == "document":
+        asset = _add_document(entry, stream, limit)
+    else:
+        asset = _add_streamed(entry, role, stream, limit, start)
+    asset.original_name = _display_name(filename)
+    db.session.add(asset)
+    db.session.flush()
+    audit.record(actor, "entry.upload", entry, details={"asset": asset.id, "role": role, "size": asset.size})
+    return asset
+
+
+def _add_image(entry: Entry, role: str, data: bytes) -> Asset:
+    import hashlib
+
+    try:
+        clean = images.clean_image(data)
+    except images.ImageRejected as exc:
+        raise UploadRejected(exc.message) from None
+    store = storage()
+    saved: list[str] = []
+    try:
+        main = store.save_bytes(clean.data, new_key("images", clean.extension))
+        saved.append(main.key)
+        variants = {}
+        for name, thumb in clean.thumbnails.items():
+            variants[name] = store.save_bytes(thumb, new_key("images", ".jpg")).key
+            saved.append(variants[name])
+    except BaseException:
+        for key in saved:
+            store.delete(key)
+        raise
+    return Asset(entry=entry, role=role, storage_key=main.key, sha256=hashlib.sha256(data).hexdigest(),
+                 size=main.size, mime=clean.mime, width=clean.width, height=clean.height, variants=variants)
+
+
+def _save_capped(stream: BinaryIO, key: str, limit: int) -> Stored:
+    try:
+        return storage().save_stream(stream, key, max_bytes=limit)
+    except TooLarge:
+        raise UploadRejected(_("The file is larger than the %(mb)d MB allowed.", mb=limit // (1024 * 1024)),
+                             status=413) from None
+
+
+def _add_document(entry: Entry, stream: BinaryIO, limit: int) -> Asset:
+    stored = _save_capped(stream, new_key("documents", ".pdf"), limit)
+    return Asset(entry=entry, role="document", storage_key=stored.key, sha256=stored.sha256,
+                 size=stored.size, mime="application/pdf")
+
+
+def _add_streamed(entry: Entry, role: str, stream: BinaryIO, limit: int, start: bytes) -> Asset:
+    """Video, audio and H5 packages: straight to storage in chunks while
+    hashing (never whole in memory), then checked where they lie."""
+    if role == "video":
+        mime = sniff.video_type(start)
+        refused = _("This file is not an MP4, MOV or WebM video.")
+    elif role == "audio":
+        mime = sniff.audio_type(start)
+        refused = _("This file is not an MP3, M4A or WAV recording.")
+    else:
+        mime = "application/zip" if sniff.is_zip(start) else None
+        refused = _("The H5 package must be a .zip file.")
+    if mime is None:
+        raise UploadRejected(refused, status=415)
+    store = storage()
+    stored = _save_capped(stream, new_key(role + "s"), limit)
+    keys = [stored.key]
+    try:
+        path = store.path(stored.key)
+        asset = Asset(entry=entry, role=role, storage_key=stored.key, sha256=stored.sha256, size=stored.size,
+                      mime=mime)
+        if role == "video":
+            probe = av.check_video(path, entry.category.max_duration_s)
+            with scratch_dir() as tmp:
+                poster = av.poster(path, Path(tmp) / "poster.jpg", probe.duration_s)
+                clean = images.clean_image(poster.read_bytes())
+            poster_key = store.save_bytes(clean.data, new_key("images", ".jpg")).key
+            keys.append(poster_key)
+            asset.variants = {"poster": poster_key}
+            asset.width, asset.height, asset.duration_s = probe.width, probe.height, probe.duration_s
+            asset.details = probe.details
+        elif role == "audio":
+            probe = av.check_audio(path, entry.category.max_duration_s)
+            asset.duration_s = probe.duration_s
+            asset.details = probe.details
+        else:
+            package = h5.check_package(path)
+            asset.details = {"files": package.files, "total_bytes": package.total_bytes}
+        return asset
+    except (av.MediaRejected, h5.PackageRejected, images.ImageRejected) as exc:
+        for key in keys:
+            store.delete(key)
+        raise UploadRejected(exc.message) from None
+    except BaseException:
+        for key in keys:
+            store.delete(key)
+        raise
+
+
+def remove_upload(actor: User, asset: Asset) -> list[str]:
+    """Drop the row; returns the storage keys for the caller to delete once the
+    transaction has committed (a failed commit then leaves an orphan file,
+    never a row pointing at nothing)."""
+    entry = asset.entry
+    keys = [asset.storage_key, *asset.variants.values()]
+    entry.assets.remove(asset)
+    db.session.flush()
+    audit.record(actor, "entry.remove_file", entry, details={"asset": asset.id, "role": asset.role})
+    return keys
