@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from .requests import ContestRequest
+
+    app.request_class = ContestRequest
     _load_config(app, test_config)
     _init_extensions(app)
     _register_blueprints(app)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import has_app_context
-from flask.testing import FlaskClient
+from flask.testing import EnvironBuilder, FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -77,10 +77,29 @@ class IsolatedClient(FlaskClient):
         in_test_context = has_app_context()
         if in_test_context:
             db.session.commit()
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        if in_test_context:
-            db.session.expire_all()
+        try:
+            response = contextvars.Context().run(self._open_closing_body, *args, **kwargs)
+        finally:
+            if in_test_context:
+                db.session.expire_all()
         return response
+
+    def _open_closing_body(self, *args, **kwargs):
+        # Werkzeug's builder spools a large multipart body to a temporary file
+        # and never closes it (a ResourceWarning under -W error): build the
+        # environ here and close the body once the request is done.
+        if args and not isinstance(args[0], str) or not isinstance(kwargs.get("data"), dict):
+            return super().open(*args, **kwargs)
+        options = {k: kwargs.pop(k) for k in ("buffered", "follow_redirects") if k in kwargs}
+        builder = EnvironBuilder(self.application, *args, **kwargs)
+        try:
+            environ = builder.get_environ()
+            try:
+                return super().open(environ, **options)
+            finally:
+                environ["wsgi.input"].close()
+        finally:
+            builder.close()
 
 
 @pytest.fixture(scope="session")

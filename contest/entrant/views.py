@@ -18,6 +18,7 @@ from ..policies import (
     speaks_for_entry,
     unit_admin_units,
 )
+from ..requests import upload_limit
 from ..services import contests, entries, uploads
 from ..services.errors import ServiceError
 from .forms import EntryForm, StartForm, SubmitForm
@@ -137,6 +138,12 @@ def autosave(entry_id: int):
 
     return jsonify(ok=True, version=entry.version, saved_at=shanghai(entry.updated_at, "HH:mm"),
                    chars=entry.body_chars)
+
+
+@upload_limit("entrant.upload")
+def _upload_limit(view_args: dict) -> int | None:
+    entry = db.session.get(Entry, view_args.get("entry_id", 0))
+    return uploads.max_bytes(entry) if entry is not None else None
 
 
 @bp.route("/entries/<int:entry_id>/files", methods=["POST"])
