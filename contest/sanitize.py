@@ -25,7 +25,8 @@ def clean_html(html: str | None) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        # "*": nothing on every tag (ammonia would otherwise allow lang and title everywhere).
+        attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         url_schemes=ALLOWED_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -1,6 +1,8 @@
+from html.parser import HTMLParser
+
 import pytest
 
-from contest.sanitize import clean_html, plain_text
+from contest.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_html, plain_text
 
 
 @pytest.mark.parametrize("hostile, forbidden", [
@@ -28,3 +30,61 @@ def test_formatting_is_kept_and_links_are_made_safe():
 def test_plain_text_counts_characters_not_markup():
     assert plain_text("<p>争做<strong>中国</strong>好网民</p>") == "争做 中国 好网民"
     assert clean_html(None) == "" and plain_text(None) == ""
+
+
+# --- properties -------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TAGS = ["p", "strong", "em", "a", "script", "img", "svg", "style", "iframe", "ol", "li", "span", "form",
+        "button", "h2", "blockquote", "math", "template", "noscript", "textarea"]
+ATTRS = ["href", "src", "onerror", "onclick", "style", "formaction", "data-list", "title", "class"]
+VALUES = ["javascript:alert(1)", "java\tscript:alert(1)", "&#106;avascript:alert(1)", "data:text/html,x",
+          "https://example.cn/", "url(javascript:x)", "x", '"><script>alert(1)</script>']
+
+
+@st.composite
+def markup(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(["text", "tag", "raw"]))
+        if kind == "text":
+            parts.append(draw(st.text(alphabet="好网民<>&\"' ab/=;", max_size=12)))
+        elif kind == "raw":
+            parts.append(draw(st.sampled_from(["<!--x-->", "<![CDATA[x]]>", "</p>", "<p", "&amp;", "&#x3c;"])))
+        else:
+            tag = draw(st.sampled_from(TAGS))
+            attrs = "".join(f' {draw(st.sampled_from(ATTRS))}="{draw(st.sampled_from(VALUES))}"'
+                            for _ in range(draw(st.integers(0, 2))))
+            inner = draw(markup(depth + 1)) if depth < 2 else ""
+            parts.append(f"<{tag}{attrs}>{inner}</{tag}>")
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(markup())
+def test_sanitising_twice_changes_nothing(html):
+    once = clean_html(html)
+    assert clean_html(once) == once
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(markup())
+def test_only_allowed_elements_and_safe_links_survive(html):
+    parser = _Elements()
+    parser.feed(clean_html(html))
+    for tag, attrs in parser.found:
+        assert tag in ALLOWED_TAGS
+        assert set(attrs) - {"rel"} <= ALLOWED_ATTRIBUTES.get(tag, set())
+        href = attrs.get("href")
+        if href is not None:
+            assert href.lower().startswith(("http://", "https://", "mailto:"))
