@@ -22,12 +22,24 @@ def clean_html(html: str | None) -> str:
         return ""
     # Quill 2 writes every space as &nbsp;, which would stop lines wrapping.
     html = html.replace("&nbsp;", " ").replace("\u00a0", " ")
+    # Broken nesting (<p><button></p>) can clean to markup that parses anew
+    # differently; clean until it is stable, so cleaning twice changes nothing.
+    for _ in range(3):
+        cleaned = _clean_once(html)
+        if cleaned == html:
+            break
+        html = cleaned
+    return cleaned
+
+
+def _clean_once(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         # "*": nothing on every tag (ammonia would otherwise allow lang and title everywhere).
         attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         url_schemes=ALLOWED_SCHEMES,
+        url_relative="deny",  # a story links out with a full address or not at all
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()

@@ -82,11 +82,17 @@ def clean_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> CleanImage
             img = ImageOps.exif_transpose(img)
     except ImageRejected:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard fired before ours could read the size.
+        raise ImageRejected(_("The image is too large; the limit is %(mp)d megapixels.",
+                              mp=max_pixels // 1_000_000)) from None
+    except UnidentifiedImageError:
         raise ImageRejected(_("This file is not a JPEG, PNG or WebP image.")) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ImageRejected(_("The image file is damaged or incomplete.")) from None
 
+    if fmt == "MPO":
+        fmt = "JPEG"  # a phone photo with a second picture inside: the first is kept, as a JPEG
     mode = "RGBA" if ("A" in img.getbands() or img.mode == "P" and "transparency" in img.info) else "RGB"
     if fmt == "JPEG":
         mode = "RGB"

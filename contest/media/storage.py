@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from flask import current_app
 
-CHUNK = 1024 * 1024
+CHUNK = 256 * 1024  # measured faster than 1 MB for a 1 GB copy on this kind of machine
 
 
 class TooLarge(Exception):

@@ -42,10 +42,14 @@ def _count(entry: Entry, role: str) -> int:
     return sum(1 for a in entry.assets if a.role == role)
 
 
+STORY_PICTURES = 9
+
+
 def _check_room(entry: Entry, role: str) -> None:
     cat = entry.category
-    if role in ("image", "photo") and cat.max_files and _count(entry, role) >= cat.max_files:
-        raise UploadRejected(_("At most %(n)d images are allowed.", n=cat.max_files))
+    most = cat.max_files or (STORY_PICTURES if cat.kind == "story" else None)
+    if role in ("image", "photo") and most and _count(entry, role) >= most:
+        raise UploadRejected(_("At most %(n)d images are allowed.", n=most))
     if role in ("video", "audio", "h5_package") and _count(entry, role) >= 1:
         raise UploadRejected(_("This entry already has its file: remove it first to replace it."))
 
@@ -60,7 +64,7 @@ def _read_capped(stream: BinaryIO, limit: int) -> bytes:
 
 def _role_for(entry: Entry, start: bytes) -> str:
     kind = entry.category.kind
-    if kind == "image":
+    if kind in ("image", "story"):  # a story may carry pictures too
         return "image"
     if kind == "video":
         return "video"
