@@ -38,3 +38,12 @@ class ContestRequest(Request):
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        # Upload routes: the parser writes straight into the storage folder,
+        # hashing as it goes, so the file is never copied a second time.
+        if self.endpoint in UPLOAD_LIMITS and current_app:
+            from .media.storage import storage
+
+            return storage().spool()
+        return super()._get_file_stream(total_content_length, content_type, filename, content_length)

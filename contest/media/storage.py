@@ -30,6 +30,65 @@ class Stored:
     sha256: str
 
 
+class Spool:
+    """Where the request parser writes an uploaded file: a temporary file in
+    the storage's own folder, hashed as it is written. A file that passes its
+    checks is then moved into place (a rename, not a second copy); one that
+    does not is deleted when the request closes it."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, suffix=".upload")
+        self.path = Path(name)
+        self._file = os.fdopen(fd, "w+b")
+        self._digest = hashlib.sha256()
+        self.size = 0
+        self.adopted = False
+
+    def write(self, data) -> int:
+        self._digest.update(data)
+        self.size += len(data)
+        return self._file.write(data)
+
+    def read(self, n: int = -1) -> bytes:
+        return self._file.read(n)
+
+    def readline(self, limit: int = -1) -> bytes:
+        return self._file.readline(limit)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        if not self.adopted:
+            self.path.unlink(missing_ok=True)
+
+    def __iter__(self):
+        return iter(self._file)
+
+
 def new_key(prefix: str, suffix: str = "") -> str:
     # Two levels of fan-out keep directories small at 100,000s of files.
     token = secrets.token_hex(16)
@@ -66,6 +125,20 @@ class LocalStorage:
             partial.unlink(missing_ok=True)
             raise
         return Stored(key, size, digest.hexdigest())
+
+    def adopt(self, spool: Spool, key: str, max_bytes: int | None = None) -> Stored:
+        """Move a finished upload into place under `key` without copying it."""
+        if max_bytes is not None and spool.size > max_bytes:
+            raise TooLarge(spool.size)
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        spool.flush()
+        os.replace(spool.path, target)
+        spool.adopted = True
+        return Stored(key, spool.size, spool.sha256)
+
+    def spool(self) -> Spool:
+        return Spool(self.root / "tmp")
 
     def save_bytes(self, data: bytes, key: str) -> Stored:
         import io

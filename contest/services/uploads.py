@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..media import av, h5, images, sniff
-from ..media.storage import Stored, TooLarge, new_key, scratch_dir, storage
+from ..media.storage import Spool, Stored, TooLarge, new_key, scratch_dir, storage
 from ..models import Asset, Entry, User
 from . import audit
 from .errors import ServiceError
@@ -121,6 +121,8 @@ def _add_image(entry: Entry, role: str, data: bytes) -> Asset:
 
 def _save_capped(stream: BinaryIO, key: str, limit: int) -> Stored:
     try:
+        if isinstance(stream, Spool):
+            return storage().adopt(stream, key, max_bytes=limit)
         return storage().save_stream(stream, key, max_bytes=limit)
     except TooLarge:
         raise UploadRejected(_("The file is larger than the %(mb)d MB allowed.", mb=limit // (1024 * 1024)),
