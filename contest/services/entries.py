@@ -116,6 +116,8 @@ def start_entry(user: User, category: Category, *, on_behalf_unit: Unit | None =
     contest = category.contest
     if not submission_open(contest, now or utcnow()):
         raise ServiceError(_("Submissions to this contest are not open."))
+    if category.kind == "nomination" and on_behalf_unit is None:
+        raise ServiceError(_("Nominations are made by units: ask your unit's administrator to nominate."))
     problem = eligibility_problem(user, contest, unit=on_behalf_unit, on_behalf=on_behalf_unit is not None,
                                   now=now)
     if problem:

@@ -219,3 +219,24 @@ def test_unit_admin_submits_for_members_within_the_quota(client, world):
 def test_status_history_is_kept(world):
     events = db.session.scalars(db.select(EntryEvent).where(EntryEvent.entry_id == world.entry.id)).all()
     assert [e.to_status for e in events] == ["draft", "submitted"]
+
+
+def test_nominations_are_made_by_units(client, world):
+    nominations = factories.category(world.contest, code="N", kind="nomination", name="先进个人",
+                                     min_chars=None, max_chars=3000)
+    db.session.commit()
+    netizen = factories.user()
+    login(client, netizen)
+    r = _start(client, world, nominations)
+    assert r.status_code == 302 and _newest(netizen) is None
+    login(client, world.users["unit_admin"])
+    r = _post(client, f"/contests/{world.contest.slug}/entries",
+              {"category": str(nominations.id), "on_behalf": "1", "authors": "推荐人"},
+              f"/contests/{world.contest.slug}/enter")
+    entry = _newest(world.users["unit_admin"])
+    assert r.status_code == 302 and entry.category_id == nominations.id and entry.on_behalf
+    _autosave(client, entry.id, entry.version, title="推荐材料", nominee_name="李红", nominee_kind="person",
+              body="<p>" + "长期在网上开展公益科普。" * 20 + "</p>")
+    assert _submit(client, entry.id).status_code == 302
+    entry = db.session.get(Entry, entry.id)
+    assert entry.status == "submitted" and entry.nominee_name == "李红" and entry.nominee_kind == "person"

@@ -45,10 +45,15 @@ def asset_count() -> int:
 def start_draft(client, contest, category) -> tuple[int, str]:
     """A fresh entrant logged in on `client` with a draft in `category`:
     (entry id, CSRF token)."""
-    login(client, factories.user(name="上传者"))
+    form = {"category": category.id}
+    if category.kind == "nomination":  # nominations are made by units
+        unit = factories.unit("珠海市第一中学", "school", "香洲区")
+        login(client, factories.user("unit_admin", unit, name="推荐单位管理员"))
+        form.update(on_behalf="1", authors="被推荐人")
+    else:
+        login(client, factories.user(name="上传者"))
     token = csrf_token(client)
-    response = client.post(f"/contests/{contest.slug}/entries",
-                           data={"category": category.id, "csrf_token": token})
+    response = client.post(f"/contests/{contest.slug}/entries", data={**form, "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     match = re.search(r"/entries/(\d+)/edit$", response.headers["Location"])
     assert match, response.headers["Location"]
