@@ -3,16 +3,20 @@ same activities again as this year's programme with dates around today so
 that every phase can be seen, and one account for every role."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import io
+import random
+from datetime import UTC, date, datetime, timedelta
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from ..demo import programme_2020 as data
+from ..demo import stories
 from ..extensions import db
-from ..models import Programme, Unit, User
+from ..models import Programme, SensitiveTerm, Unit, User
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI, shanghai_year
-from . import accounts, contests
+from . import accounts, contests, entries, screening, uploads
 
 DEMO_PASSWORD = "haowangmin2020"
 # phone, name, role, unit (None for roles without a unit)
@@ -97,6 +101,111 @@ def _seed_programme(year: int, units: dict[str, Unit], starts: list[datetime],
     return programme
 
 
+# What becomes of the demo entries, by the phase their contest is in.
+OUTCOMES = {
+    "screening": ("submitted", "submitted", "returned", "submitted", "rejected", "submitted"),
+    "later": ("accepted", "accepted", "accepted", "rejected", "accepted", "accepted"),
+}
+REASONS = {"returned": "请补充作品中人物的具体事迹和时间。", "rejected": "作品与本组别主题不符。"}
+
+
+def _netizens(units: dict[str, Unit]) -> list[User]:
+    people = []
+    for phone, name, year, district, unit_name in stories.NETIZENS:
+        user = db.session.scalar(select(User).where(User.phone == phone))
+        if user is None:
+            user = accounts.register_user(phone=phone, password=DEMO_PASSWORD, real_name=name, district=district,
+                                          unit=units.get(unit_name) if unit_name else None)
+            user.birth_date = date(year, 3 + len(people) % 9, 10)
+        people.append(user)
+    return people
+
+
+def _story(seed: int, at_least: int) -> str:
+    rng = random.Random(seed)
+    lines = list(stories.SENTENCES)
+    rng.shuffle(lines)
+    text, paragraphs = 0, []
+    while text < max(at_least, 300):
+        paragraph = "".join(lines[(len(paragraphs) * 3 + i) % len(lines)] for i in range(3))
+        paragraphs.append(f"<p>{paragraph}</p>")
+        text += len(paragraph)
+    return "".join(paragraphs)
+
+
+def _picture(seed: int) -> bytes:
+    colour = stories.IMAGE_COLOURS[seed % len(stories.IMAGE_COLOURS)]
+    img = Image.new("RGB", (640, 420), colour)
+    draw = ImageDraw.Draw(img)
+    step = 24 + seed % 29  # every picture its own pattern: no false "same file" flags
+    for i in range(seed % step, 640, step):
+        draw.line([(i, 0), (640 - i, 420)], fill=(255, 255, 255), width=2)
+    draw.rectangle([(seed * 7) % 560, (seed * 13) % 340, (seed * 7) % 560 + 80, (seed * 13) % 340 + 80],
+                   fill=(255, 216, 77))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+# Terms the demo's organisers watch for, and a sentence that trips one of them.
+DEMO_TERMS = ("刷票", "代写", "有偿投稿")
+FLAGGED_SENTENCE = "<p>曾有人私下联系我，说可以帮忙刷票，我当场拒绝了。</p>"
+
+
+def _fill(entry, cat, seed: int, extra: str = "") -> None:
+    if cat.kind in ("story", "nomination"):
+        entries.save_draft(entry, {"title": f"{cat.name}作品{seed % 100:02d}", "summary": "身边的好网民故事。",
+                                   "body": _story(seed, cat.min_chars or 300) + extra,
+                                   "nominee_name": "李红" if cat.kind == "nomination" else None,
+                                   "nominee_kind": "person" if cat.kind == "nomination" else None})
+    elif cat.kind == "image":
+        entries.save_draft(entry, {"title": f"采风图片{seed % 100:02d}"})
+        uploads.add_upload(entry.owner, entry, io.BytesIO(_picture(seed)), f"采风{seed}.jpg")
+    elif cat.kind == "h5":
+        entries.save_draft(entry, {"title": f"H5作品{seed % 100:02d}", "h5_url": f"https://h5.example.cn/work/{seed}"})
+
+
+def seed_entries(programme: Programme, people: list[User], unit_admin: User | None, now: datetime,
+                 per_category: int) -> int:
+    """Entries for contests past their collecting phase, with the statuses their
+    phase implies. Video and audio categories get none (no media is shipped)."""
+    made = 0
+    organiser = None
+    for contest in programme.contests:
+        phase = contests.phase(contest, now)
+        if phase in ("upcoming", "collecting"):
+            continue
+        outcomes = OUTCOMES["screening" if phase == "screening" else "later"]
+        during = contest.submission_start + timedelta(days=2)
+        for cat in contest.categories:
+            if cat.kind in ("video", "audio"):
+                continue
+            if cat.kind == "nomination":
+                authors = [["张伟"], ["刘洋"], ["陈静"]][: per_category // 2]
+                makers = [(unit_admin, a) for a in authors] if unit_admin else []
+            else:
+                makers = [(p, None) for p in people
+                          if entries.eligibility_problem(p, contest, now=during) is None][:per_category]
+            for i, (person, authors) in enumerate(makers):
+                seed = contest.id * 1000 + cat.id * 10 + i
+                entry = entries.start_entry(person, cat, now=during, authors=authors,
+                                            on_behalf_unit=person.unit if authors else None)
+                _fill(entry, cat, seed, FLAGGED_SENTENCE if phase == "screening" and i == 1 else "")
+                entries.submit_entry(person, entry, pledge=True, licence=True, ip="127.0.0.1", now=during,
+                                     guardian_name=f"{person.real_name[0]}家长")
+                outcome = outcomes[i % len(outcomes)]
+                if outcome != "submitted":
+                    organiser = organiser or _organiser_for(contest)
+                    screening.screen_entry(organiser, entry, {"accepted": "accept", "returned": "return",
+                                                              "rejected": "reject"}[outcome], REASONS.get(outcome))
+                made += 1
+    return made
+
+
+def _organiser_for(contest) -> User | None:
+    return db.session.scalar(select(User).where(User.phone == "13800000002"))
+
+
 def existing_demo_accounts() -> list[tuple[str, str, str, str | None]]:
     """The demo accounts still present (an admin may have removed some)."""
     phones = set(db.session.scalars(select(User.phone).where(
@@ -123,4 +232,29 @@ def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str, str | No
         accounts.create_user(phone=phone, name=name, password=DEMO_PASSWORD, role=role,
                              unit=units[unit_name] if unit_name else None)
     db.session.flush()
+    people = _netizens(units)
+    for term in DEMO_TERMS:
+        db.session.add(SensitiveTerm(term=term))
+    unit_admin = db.session.scalar(select(User).where(User.phone == "13800000004"))
+    for programme in db.session.scalars(select(Programme).order_by(Programme.year)):
+        seed_entries(programme, people, unit_admin, now, per_category=3 if programme.year == 2020 else 6)
+    _entrants_own(now)
+    db.session.flush()
     return list(DEMO_ACCOUNTS)
+
+
+def _entrants_own(now: datetime) -> None:
+    """网民王小明 has a draft and a submitted story in this year's open contest."""
+    me = db.session.scalar(select(User).where(User.phone == "13800000010"))
+    me.birth_date = me.birth_date or date(1993, 8, 8)
+    me.district = me.district or "香洲区"
+    year = shanghai_year(now)
+    open_now = [c for c in db.session.scalars(select(Programme).where(Programme.year == year)).one().contests
+                if contests.phase(c, now) == "collecting" and not c.min_age]
+    stories_first = [cat for c in open_now for cat in c.categories if cat.kind == "story"]
+    if len(stories_first) >= 2:
+        sent = entries.start_entry(me, stories_first[0], now=now)
+        _fill(sent, stories_first[0], 7)
+        entries.submit_entry(me, sent, pledge=True, licence=True, ip="127.0.0.1", now=now)
+        draft = entries.start_entry(me, stories_first[1], now=now)
+        entries.save_draft(draft, {"title": "我的战疫日记（草稿）", "body": "<p>那年春天，我们在网上互相打气。</p>"})

@@ -78,3 +78,36 @@ def test_seed_demo_refuses_production_without_force(app):
         app.config["ENV"] = "testing"
     assert result.exit_code != 0 and "--force" in result.output
     assert _count(User) == 0 and _count(Programme) == 0
+
+
+def test_seed_demo_brings_entries_for_each_phase(app, client):
+    from contest.models import Entry, EntryFlag
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    year = shanghai_year(utcnow())
+    current = db.session.scalar(db.select(Programme).where(Programme.year == year))
+    by_phase = {}
+    for c in current.contests:
+        statuses = {e.status for e in db.session.scalars(db.select(Entry).where(Entry.contest_id == c.id))}
+        by_phase.setdefault(contests.phase(c), set()).update(statuses)
+    assert {"submitted", "returned"} <= by_phase["screening"]
+    assert "accepted" in by_phase["judging"] and "submitted" not in by_phase["judging"]
+    # 网民王小明 finds one submitted entry and one draft under 我的作品.
+    me = db.session.scalar(db.select(User).where(User.phone == "13800000010"))
+    assert sorted(e.status for e in db.session.scalars(db.select(Entry).where(Entry.owner_id == me.id))) == \
+        ["draft", "submitted"]
+    # Flags show as they would in real use: a sensitive term here and there, no false duplicates.
+    kinds = [f.kind for f in db.session.scalars(db.select(EntryFlag))]
+    assert "sensitive" in kinds and "similar_text" not in kinds and "same_file" not in kinds
+    # Every picture of the demo is served to its organiser.
+    from contest.models import Asset
+    from tests.conftest import login
+
+    organiser = db.session.scalar(db.select(User).where(User.phone == "13800000002"))
+    mine = organiser.unit_ids_for("organiser")
+    assets = [a for a in db.session.scalars(db.select(Asset)) if mine & a.entry.contest.organiser_unit_ids]
+    assert assets
+    login(client, organiser)
+    response = client.get(f"/files/{assets[0].id}/thumb")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    response.close()
