@@ -10,14 +10,14 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from . import Rejected
+
 PROBE_TIMEOUT_S = 30
 POSTER_TIMEOUT_S = 60
 
 
-class MediaRejected(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class MediaRejected(Rejected):
+    pass
 
 
 @dataclass

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from . import Rejected
+
 MAX_FILES = 2000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -22,10 +24,8 @@ WEB_TYPES = {
 }
 
 
-class PackageRejected(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class PackageRejected(Rejected):
+    pass
 
 
 @dataclass

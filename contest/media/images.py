@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import Rejected
+
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSION = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -17,10 +19,8 @@ THUMBNAILS = {"thumb": 320, "large": 1280}
 DEFAULT_MAX_PIXELS = 40_000_000  # 40 MP: any phone photo; Pillow's own bomb limit is 89 MP
 
 
-class ImageRejected(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ImageRejected(Rejected):
+    pass
 
 
 @dataclass

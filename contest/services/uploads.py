@@ -8,7 +8,7 @@ from typing import BinaryIO
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..media import av, h5, images, sniff
+from ..media import Rejected, av, h5, images, sniff
 from ..media.storage import Spool, Stored, TooLarge, new_key, scratch_dir, storage
 from ..models import Asset, Entry, User
 from . import audit
@@ -174,7 +174,7 @@ def _add_streamed(entry: Entry, role: str, stream: BinaryIO, limit: int, start: 
             package = h5.check_package(path)
             asset.details = {"files": package.files, "total_bytes": package.total_bytes}
         return asset
-    except (av.MediaRejected, h5.PackageRejected, images.ImageRejected) as exc:
+    except Rejected as exc:
         for key in keys:
             store.delete(key)
         raise UploadRejected(exc.message) from None
