@@ -1,0 +1,122 @@
+"""Judging maths, pure (no Flask, no database): a judge's weighted total, the
+aggregation methods, disagreement, and ranks under every method."""
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+METHODS = ("mean", "median", "trimmed", "zscore")
+TRIM_FROM = 5      # entries with at least this many totals lose their single highest and lowest
+ZSCORE_MIN = 5     # judges with fewer totals than this are standardised with the round's figures
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: object
+    max_points: float
+    weight: float
+
+
+def judge_total(scores: Mapping[object, float], criteria: Iterable[Criterion]) -> float:
+    """100 × Σ wᶜ·sᶜ/maxᶜ ÷ Σ wᶜ over the criteria (a missing score counts 0)."""
+    criteria = list(criteria)
+    weights = sum(c.weight for c in criteria)
+    if weights <= 0:
+        raise ValueError("criteria need a positive total weight")
+    return 100 * sum(c.weight * scores.get(c.key, 0) / c.max_points for c in criteria) / weights
+
+
+Totals = Mapping[object, Mapping[object, float]]   # entry -> judge -> total
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def trimmed(values: list[float]) -> float:
+    if len(values) >= TRIM_FROM:
+        ordered = sorted(values)[1:-1]
+        return mean(ordered)
+    return mean(values)
+
+
+def _pstdev(values: list[float]) -> float:
+    return statistics.pstdev(values) if len(values) > 1 else 0.0
+
+
+def zscore(totals: Totals) -> dict[object, float]:
+    """μ + σ · mean(zᵢⱼ), zᵢⱼ = (xᵢⱼ − μⱼ)/σⱼ per judge; a judge with fewer than
+    ZSCORE_MIN totals, or σⱼ = 0, is standardised with the round's μ and σ."""
+    everything = [x for by_judge in totals.values() for x in by_judge.values()]
+    if not everything:
+        return {}
+    mu, sigma = mean(everything), _pstdev(everything)
+    per_judge: dict[object, list[float]] = {}
+    for by_judge in totals.values():
+        for judge, x in by_judge.items():
+            per_judge.setdefault(judge, []).append(x)
+    stats = {}
+    for judge, xs in per_judge.items():
+        s = _pstdev(xs)
+        stats[judge] = (mean(xs), s) if len(xs) >= ZSCORE_MIN and s > 0 else (mu, sigma)
+    out = {}
+    for entry, by_judge in totals.items():
+        if not by_judge:
+            continue
+        zs = [(x - stats[j][0]) / stats[j][1] if stats[j][1] > 0 else 0.0 for j, x in by_judge.items()]
+        out[entry] = mu + sigma * mean(zs)
+    return out
+
+
+def aggregate(totals: Totals, method: str) -> dict[object, float]:
+    if method == "zscore":
+        return zscore(totals)
+    fn = {"mean": mean, "median": statistics.median, "trimmed": trimmed}.get(method)
+    if fn is None:
+        raise ValueError(f"unknown method {method!r}")
+    return {entry: float(fn(list(by_judge.values()))) for entry, by_judge in totals.items() if by_judge}
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    spread: float
+    stdev: float
+
+
+def disagreement(totals: Totals) -> dict[object, Disagreement]:
+    out = {}
+    for entry, by_judge in totals.items():
+        xs = list(by_judge.values())
+        if xs:
+            out[entry] = Disagreement(max(xs) - min(xs), _pstdev(xs))
+    return out
+
+
+def ranks(scores: Mapping[object, float], places: int = 6) -> dict[object, int]:
+    """Competition ranking (1, 2, 2, 4): equal scores share a rank. Scores are
+    compared rounded, so float noise does not split a tie."""
+    rounded = {e: round(s, places) for e, s in scores.items()}
+    ordered = sorted(rounded.values(), reverse=True)
+    first = {}
+    for i, s in enumerate(ordered, start=1):
+        first.setdefault(s, i)
+    return {e: first[s] for e, s in rounded.items()}
+
+
+def robustness(totals: Totals, cut: int) -> dict[object, dict]:
+    """Each entry's rank under every method, and whether it falls inside the
+    top `cut` under some methods but not others (its advancement would change
+    with the method)."""
+    by_method = {m: ranks(aggregate(totals, m)) for m in METHODS}
+    out = {}
+    for entry in totals:
+        entry_ranks = {m: r.get(entry) for m, r in by_method.items()}
+        inside = {m for m, r in entry_ranks.items() if r is not None and r <= cut}
+        out[entry] = {"ranks": entry_ranks, "unstable": 0 < len(inside) < len(METHODS)}
+    return out
+
+
+def is_close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
