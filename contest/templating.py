@@ -52,6 +52,12 @@ ENTRY_STATUS_NEXT = {
     "rejected": _l("It does not meet the requirements: see the reason."),
     "withdrawn": _l("You withdrew it. Its number is kept and never given to another entry."),
 }
+ROUND_STATE_LABELS = {
+    "draft": _l("Being set up"),
+    "open": _l("Open for scoring"),
+    "closed": _l("Closed"),
+    "finalised": _l("Finalised"),
+}
 UNIT_KIND_LABELS = {
     "office": _l("Cyberspace office"),
     "member": _l("Member unit"),
@@ -76,6 +82,7 @@ def register_template_helpers(app: Flask) -> None:
         policies=policies, PHASE_LABELS=PHASE_LABELS, KIND_LABELS=KIND_LABELS,
         ROLE_LABELS=ROLE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS,
         ENTRY_STATUS_LABELS=ENTRY_STATUS_LABELS, ENTRY_STATUS_NEXT=ENTRY_STATUS_NEXT,
+        ROUND_STATE_LABELS=ROUND_STATE_LABELS,
     )
 
     @app.context_processor

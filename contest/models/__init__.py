@@ -14,10 +14,25 @@ from .entries import (
     SensitiveTerm,
     TextBand,
 )
+from .judging import (
+    ADVANCE_RULES,
+    AGGREGATIONS,
+    ROUND_STATES,
+    Criterion,
+    DeclaredConflict,
+    JudgeAssignment,
+    PanelMember,
+    Round,
+    RoundEntry,
+    Score,
+    ScoreRevision,
+)
 
 __all__ = [
     "ROLES", "RoleGrant", "Unit", "User", "AuditEvent",
     "ENTRY_KINDS", "Category", "Contest", "Programme",
     "ASSET_ROLES", "ENTRY_STATUSES", "Asset", "Entry", "EntryAuthor", "EntryCounter", "EntryEvent",
     "EntryFlag", "SensitiveTerm", "TextBand",
+    "ADVANCE_RULES", "AGGREGATIONS", "ROUND_STATES", "Criterion", "DeclaredConflict", "JudgeAssignment",
+    "PanelMember", "Round", "RoundEntry", "Score", "ScoreRevision",
 ]

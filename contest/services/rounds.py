@@ -1,0 +1,296 @@
+"""Judging rounds: set-up, the entries each round takes, and its life
+draft → open → closed → finalised."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import scoring
+from ..extensions import db
+from ..models import (
+    ADVANCE_RULES,
+    AGGREGATIONS,
+    Category,
+    Contest,
+    Criterion,
+    Entry,
+    JudgeAssignment,
+    PanelMember,
+    Round,
+    RoundEntry,
+    Score,
+    User,
+)
+from ..models.timestamps import utcnow
+from . import audit
+from .errors import ServiceError, ValidationErrors
+
+
+def _require_state(rnd: Round, *states: str) -> None:
+    if rnd.state not in states:
+        raise ServiceError(_("This cannot be done while the round is %(state)s.", state=state_label(rnd.state)))
+
+
+def state_label(state: str) -> str:
+    from ..templating import ROUND_STATE_LABELS
+
+    return str(ROUND_STATE_LABELS[state])
+
+
+def save_round(actor: User, contest: Contest, rnd: Round | None, data: dict) -> Round:
+    errors: dict[str, str] = {}
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("Please enter a name, e.g. 初评.")
+    cats = data.get("categories") or []
+    if not cats or any(c.contest_id != contest.id for c in cats):
+        errors["categories"] = _("Please choose the categories this round covers.")
+    k = data.get("judges_per_entry")
+    if k is not None and not 1 <= k <= 50:
+        errors["judges_per_entry"] = _("Please enter a number from %(low)d to %(high)d.", low=1, high=50)
+    if data.get("aggregation") not in AGGREGATIONS:
+        errors["aggregation"] = _("Please choose how the judges' totals are combined.")
+    if data.get("advance_rule") not in ADVANCE_RULES:
+        errors["advance_rule"] = _("Please choose an advancement rule.")
+    elif data["advance_rule"] != "manual" and data.get("advance_value") is None:
+        errors["advance_value"] = _("Please give the number, percentage or score for this rule.")
+    opens, closes = data.get("opens_at"), data.get("closes_at")
+    if opens and closes and not opens < closes:
+        errors["closes_at"] = _("This date must come after the one before it.")
+    if errors:
+        raise ValidationErrors(errors)
+    creating = rnd is None
+    if creating:
+        last = db.session.scalar(select(func.max(Round.position)).where(Round.contest_id == contest.id)) or 0
+        rnd = Round(contest=contest, position=last + 1, seed=contest.id * 1000 + last + 1)
+        db.session.add(rnd)
+    elif rnd.state != "draft":
+        # Once open, only the closing time may move.
+        rnd.closes_at = closes
+        db.session.flush()
+        audit.record(actor, "round.update", rnd, details={"closes_at": str(closes)})
+        return rnd
+    rnd.name, rnd.categories, rnd.judges_per_entry = name, list(cats), k
+    rnd.blind = bool(data.get("blind", True))
+    rnd.opens_at, rnd.closes_at = opens, closes
+    rnd.aggregation, rnd.advance_rule = data["aggregation"], data["advance_rule"]
+    rnd.advance_value = data.get("advance_value")
+    rnd.disagreement_at = data.get("disagreement_at") or 25.0
+    db.session.flush()
+    audit.record(actor, "round.create" if creating else "round.update", rnd, details={"name": name})
+    return rnd
+
+
+def save_criterion(actor: User, rnd: Round, criterion: Criterion | None, data: dict) -> Criterion:
+    _require_state(rnd, "draft")
+    errors = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = _("Please enter a name.")
+    max_points = data.get("max_points")
+    if max_points is None or max_points <= 0:
+        errors["max_points"] = _("Please enter a positive number.")
+    weight = data.get("weight")
+    if weight is not None and weight <= 0:
+        errors["weight"] = _("Please enter a positive number.")
+    if errors:
+        raise ValidationErrors(errors)
+    if criterion is None:
+        criterion = Criterion(round=rnd, position=len(rnd.criteria))
+        db.session.add(criterion)
+    criterion.name = data["name"].strip()
+    criterion.guidance = (data.get("guidance") or "").strip()
+    criterion.max_points = float(max_points)
+    criterion.weight = float(weight) if weight is not None else float(max_points)  # default: its points
+    db.session.flush()
+    audit.record(actor, "round.criterion", rnd, details={"name": criterion.name, "max": criterion.max_points,
+                                                         "weight": criterion.weight})
+    return criterion
+
+
+def add_judge(actor: User, rnd: Round, category: Category, judge: User, max_load: int | None = None) -> PanelMember:
+    _require_state(rnd, "draft", "open")
+    if not judge.has_role("judge"):
+        raise ServiceError(_("%(name)s does not have the judge role.", name=judge.real_name), "judge")
+    if category not in rnd.categories:
+        raise ServiceError(_("This round does not cover that category."), "category")
+    if any(p.judge_id == judge.id and p.category_id == category.id for p in rnd.panel):
+        raise ServiceError(_("This judge is already on the panel for that category."), "judge")
+    if max_load is not None and max_load < 1:
+        raise ValidationErrors({"max_load": _("Please enter a positive number.")})
+    member = PanelMember(round=rnd, category=category, judge=judge, max_load=max_load)
+    db.session.add(member)
+    db.session.flush()
+    audit.record(actor, "round.panel_add", rnd, details={"judge": judge.id, "category": category.code})
+    return member
+
+
+def remove_judge(actor: User, member: PanelMember) -> None:
+    _require_state(member.round, "draft")
+    rnd = member.round
+    rnd.panel.remove(member)
+    db.session.flush()
+    audit.record(actor, "round.panel_remove", rnd, details={"judge": member.judge_id})
+
+
+def previous_round(rnd: Round) -> Round | None:
+    return db.session.scalar(select(Round).where(Round.contest_id == rnd.contest_id,
+                                                 Round.position < rnd.position)
+                             .order_by(Round.position.desc()).limit(1))
+
+
+def eligible_entries(rnd: Round) -> list[Entry]:
+    """The first round takes the entries that passed 初审; a later round takes
+    those its predecessor advanced."""
+    cat_ids = [c.id for c in rnd.categories]
+    before = previous_round(rnd)
+    if before is None:
+        stmt = select(Entry).where(Entry.contest_id == rnd.contest_id, Entry.status == "accepted",
+                                   Entry.category_id.in_(cat_ids))
+    else:
+        stmt = (select(Entry).join(RoundEntry, RoundEntry.entry_id == Entry.id)
+                .where(RoundEntry.round_id == before.id, RoundEntry.advanced.is_(True),
+                       Entry.category_id.in_(cat_ids)))
+    return list(db.session.scalars(stmt.order_by(Entry.id)))
+
+
+def open_round(actor: User, rnd: Round, now: datetime | None = None) -> None:
+    _require_state(rnd, "draft")
+    problems = []
+    if not rnd.criteria:
+        problems.append(_("Add at least one criterion."))
+    for cat in rnd.categories:
+        if not any(p.category_id == cat.id for p in rnd.panel):
+            problems.append(_("Category %(code)s has no judges.", code=cat.code))
+    entry_count = db.session.scalar(select(func.count(RoundEntry.id)).where(RoundEntry.round_id == rnd.id))
+    if not entry_count:
+        problems.append(_("Assign the judges first."))
+    if problems:
+        raise ServiceError(" ".join(problems))
+    rnd.state = "open"
+    rnd.opens_at = rnd.opens_at or (now or utcnow())
+    db.session.flush()
+    audit.record(actor, "round.open", rnd, details={"entries": entry_count})
+
+
+def close_round(actor: User, rnd: Round) -> None:
+    _require_state(rnd, "open")
+    rnd.state = "closed"
+    db.session.flush()
+    audit.record(actor, "round.close", rnd)
+
+
+def totals(rnd: Round) -> dict[int, dict[int, float]]:
+    """entry id -> judge id -> total, from the final scores of the round."""
+    rows = db.session.execute(
+        select(JudgeAssignment.entry_id, JudgeAssignment.judge_id, Score.total)
+        .join(Score, Score.assignment_id == JudgeAssignment.id)
+        .where(JudgeAssignment.round_id == rnd.id, JudgeAssignment.state == "scored", Score.final.is_(True),
+               Score.total.is_not(None)))
+    out: dict[int, dict[int, float]] = {}
+    for entry_id, judge_id, total in rows:
+        out.setdefault(entry_id, {})[judge_id] = total
+    return out
+
+
+def results(rnd: Round) -> list[dict]:
+    """One row per entry of the round: totals by judge, the aggregate under the
+    round's method, its rank, spread and flags."""
+    by_entry = totals(rnd)
+    agg = scoring.aggregate(by_entry, rnd.aggregation)
+    rank = scoring.ranks(agg)
+    spread = scoring.disagreement(by_entry)
+    rows = []
+    for re in db.session.scalars(select(RoundEntry).where(RoundEntry.round_id == rnd.id)):
+        d = spread.get(re.entry_id)
+        rows.append({"round_entry": re, "entry": re.entry, "totals": by_entry.get(re.entry_id, {}),
+                     "score": agg.get(re.entry_id), "rank": rank.get(re.entry_id),
+                     "spread": d.spread if d else None, "stdev": d.stdev if d else None,
+                     "flagged": bool(d and d.spread >= rnd.disagreement_at)})
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["entry"].number or ""))
+    return rows
+
+
+def _cut(rows: list[dict], rnd: Round) -> None:
+    """Apply the round's rule per category; ties at the cut all advance."""
+    by_cat: dict[int, list[dict]] = {}
+    for row in rows:
+        by_cat.setdefault(row["entry"].category_id, []).append(row)
+    for cat_rows in by_cat.values():
+        scored = {r["entry"].id: r["score"] for r in cat_rows if r["score"] is not None}
+        cat_rank = scoring.ranks(scored)
+        if rnd.advance_rule == "top_n":
+            places = int(rnd.advance_value or 0)
+        elif rnd.advance_rule == "top_percent":
+            places = -(-len(cat_rows) * float(rnd.advance_value or 0) // 100)
+        else:
+            places = None
+        for row in cat_rows:
+            re = row["round_entry"]
+            if re.advanced is not None and re.decision_reason:
+                continue  # decided by hand: kept
+            if rnd.advance_rule == "manual":
+                continue
+            if row["score"] is None:
+                re.advanced = False
+            elif rnd.advance_rule == "min_score":
+                re.advanced = row["score"] >= float(rnd.advance_value or 0)
+            else:
+                re.advanced = cat_rank[row["entry"].id] <= places
+
+
+def set_advancement(actor: User, round_entry: RoundEntry, advanced: bool, reason: str) -> None:
+    rnd = round_entry.round
+    _require_state(rnd, "closed")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationErrors({"reason": _("A change by hand needs a reason.")})
+    before = round_entry.advanced
+    round_entry.advanced = advanced
+    round_entry.decision_reason = reason
+    db.session.flush()
+    audit.record(actor, "round.advance_manual", rnd, details={"entry": round_entry.entry.number,
+                                                              "from": before, "to": advanced, "reason": reason})
+
+
+def preview_advancement(rnd: Round) -> list[dict]:
+    """The results with the rule applied (not saved until the round is finalised)."""
+    rows = results(rnd)
+    _cut(rows, rnd)
+    return rows
+
+
+def finalise_round(actor: User, rnd: Round) -> None:
+    """Freeze the round: scores stay as they are, each entry's score, rank and
+    advancement are written, and the next round takes those who advanced."""
+    _require_state(rnd, "closed")
+    rows = preview_advancement(rnd)
+    undecided = [r["entry"].number for r in rows if r["round_entry"].advanced is None]
+    if undecided:
+        raise ServiceError(_("Decide first for: %(numbers)s", numbers="、".join(undecided[:20])))
+    for row in rows:
+        row["round_entry"].score = row["score"]
+        row["round_entry"].rank = row["rank"]
+    rnd.state = "finalised"
+    db.session.flush()
+    audit.record(actor, "round.finalise", rnd, details={
+        "advanced": sum(1 for r in rows if r["round_entry"].advanced), "entries": len(rows)})
+
+
+def progress(rnd: Round) -> list[dict]:
+    """Per judge: assigned, scored, recused."""
+    rows = db.session.execute(
+        select(JudgeAssignment.judge_id, JudgeAssignment.state, func.count(JudgeAssignment.id))
+        .where(JudgeAssignment.round_id == rnd.id).group_by(JudgeAssignment.judge_id, JudgeAssignment.state))
+    by_judge: dict[int, dict[str, int]] = {}
+    for judge_id, state, n in rows:
+        by_judge.setdefault(judge_id, {})[state] = n
+    judges = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(by_judge))))}
+    out = []
+    for judge_id, counts in by_judge.items():
+        assigned = counts.get("pending", 0) + counts.get("scored", 0)
+        out.append({"judge": judges[judge_id], "assigned": assigned, "scored": counts.get("scored", 0),
+                    "recused": counts.get("recused", 0)})
+    out.sort(key=lambda r: (r["scored"] / r["assigned"] if r["assigned"] else 1, r["judge"].id))
+    return out

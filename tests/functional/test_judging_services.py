@@ -1,0 +1,166 @@
+"""A round from set-up to finalisation, through the services."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from contest.extensions import db
+from contest.models import AuditEvent, DeclaredConflict, JudgeAssignment, RoundEntry, ScoreRevision
+from contest.services import assigning, judge_scores, rounds, screening
+from contest.services.errors import ServiceError, ValidationErrors
+from tests import factories
+from tests.functional.test_screening import unique_story
+
+
+@pytest.fixture
+def setup(world):
+    organiser = world.users["organiser"]
+    entries = [world.entry]
+    for i in range(5):
+        entries.append(factories.entry(factories.user(name=f"作者{i}"), world.category, title=f"作品{i}",
+                                       body=unique_story(i)))
+    for e in entries:
+        screening.screen_entry(organiser, e, "accept")
+    judges = [factories.user("judge", name=f"评委{i}") for i in range(4)]
+    # One judge works in the unit that submitted one entry: a conflict.
+    judges[0].unit = world.other_unit
+    entries[1].unit = world.other_unit
+    rnd = rounds.save_round(organiser, world.contest, None, {
+        "name": "初评", "categories": [world.category], "judges_per_entry": 2, "aggregation": "mean",
+        "advance_rule": "top_n", "advance_value": 2, "blind": True})
+    rounds.save_criterion(organiser, rnd, None, {"name": "内容", "max_points": 20})
+    rounds.save_criterion(organiser, rnd, None, {"name": "创意", "max_points": 10, "guidance": "新颖独到"})
+    for j in judges:
+        rounds.add_judge(organiser, rnd, world.category, j)
+    db.session.commit()
+    return rnd, entries, judges, organiser
+
+
+def test_assignment_gives_k_judges_without_conflicts(setup):
+    rnd, entries, judges, organiser = setup
+    loads = assigning.assign_judges(organiser, rnd)
+    rows = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)).all()
+    per_entry = {}
+    for row in rows:
+        per_entry.setdefault(row.entry_id, set()).add(row.judge_id)
+    assert all(len(js) == 2 for js in per_entry.values()) and len(per_entry) == 6
+    assert judges[0].id not in per_entry[entries[1].id]
+    assert max(loads.values()) - min(loads.values()) <= 1 and sum(loads.values()) == 12
+    assert db.session.scalar(db.select(db.func.count(RoundEntry.id)).where(RoundEntry.round_id == rnd.id)) == 6
+
+
+def test_impossible_assignment_is_explained_and_nothing_saved(setup):
+    rnd, entries, judges, organiser = setup
+    rnd.judges_per_entry = 4   # judge 0 conflicts with entry 1: only 3 left for it
+    with pytest.raises(assigning.AssignmentImpossible) as caught:
+        assigning.assign_judges(organiser, rnd)
+    assert entries[1].number in caught.value.message
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(JudgeAssignment.id))) == 0
+
+
+def test_a_round_cannot_open_without_criteria_panel_and_assignment(setup, world):
+    rnd, entries, judges, organiser = setup
+    with pytest.raises(ServiceError):
+        rounds.open_round(organiser, rnd)   # not assigned yet
+    assigning.assign_judges(organiser, rnd)
+    rounds.open_round(organiser, rnd)
+    assert rnd.state == "open"
+    with pytest.raises(ServiceError):
+        rounds.save_criterion(organiser, rnd, None, {"name": "晚加的", "max_points": 5})
+
+
+def _score_all(rnd, judges, points):
+    for item in db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id,
+                                                                    JudgeAssignment.state != "recused")):
+        judge = next(j for j in judges if j.id == item.judge_id)
+        c1, c2 = rnd.criteria
+        content, idea = points[item.entry_id]
+        judge_scores.record_score(judge, item, {str(c1.id): content, str(c2.id): idea}, final=True)
+
+
+def test_scoring_finalising_and_the_next_round(setup):
+    rnd, entries, judges, organiser = setup
+    assigning.assign_judges(organiser, rnd)
+    rounds.open_round(organiser, rnd)
+    # Entry i gets content 20-2i of 20 and idea 10-i of 10: total (60 - 5i) / 30 × 100.
+    points = {e.id: (20 - 2 * i, 10 - i) for i, e in enumerate(entries)}
+    _score_all(rnd, judges, points)
+    rows = rounds.results(rnd)
+    assert [r["entry"].id for r in rows] == [e.id for e in entries]
+    assert rows[0]["score"] == pytest.approx(100.0) and rows[1]["score"] == pytest.approx(100 * 27 / 30)
+    with pytest.raises(ServiceError):
+        rounds.finalise_round(organiser, rnd)   # still open
+    rounds.close_round(organiser, rnd)
+    rounds.finalise_round(organiser, rnd)
+    advanced = {re.entry_id for re in db.session.scalars(db.select(RoundEntry).where(
+        RoundEntry.round_id == rnd.id, RoundEntry.advanced.is_(True)))}
+    assert advanced == {entries[0].id, entries[1].id}
+    second = rounds.save_round(organiser, rnd.contest, None, {
+        "name": "复评", "categories": rnd.categories, "judges_per_entry": None, "aggregation": "median",
+        "advance_rule": "manual"})
+    assert {e.id for e in rounds.eligible_entries(second)} == advanced
+    assert {"round.open", "round.close", "round.finalise", "score.final"} <= set(
+        db.session.scalars(db.select(AuditEvent.action)))
+
+
+def test_ties_at_the_cut_all_advance_and_manual_changes_need_a_reason(setup):
+    rnd, entries, judges, organiser = setup
+    assigning.assign_judges(organiser, rnd)
+    rounds.open_round(organiser, rnd)
+    points = {e.id: (18, 9) if i < 3 else (10, 5) for i, e in enumerate(entries)}   # three tied at the top
+    _score_all(rnd, judges, points)
+    rounds.close_round(organiser, rnd)
+    rows = rounds.preview_advancement(rnd)
+    assert sum(1 for r in rows if r["round_entry"].advanced) == 3
+    last = next(r["round_entry"] for r in rows if r["entry"].id == entries[5].id)
+    with pytest.raises(ValidationErrors):
+        rounds.set_advancement(organiser, last, True, "")
+    rounds.set_advancement(organiser, last, True, "评委会复议决定")
+    rounds.finalise_round(organiser, rnd)
+    assert db.session.get(RoundEntry, last.id).advanced is True
+
+
+def test_score_rules(setup):
+    rnd, entries, judges, organiser = setup
+    assigning.assign_judges(organiser, rnd)
+    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)).first()
+    judge = next(j for j in judges if j.id == item.judge_id)
+    other = next(j for j in judges if j.id != item.judge_id)
+    c1, c2 = rnd.criteria
+    with pytest.raises(ServiceError):   # the round is not open yet
+        judge_scores.record_score(judge, item, {str(c1.id): 10})
+    rounds.open_round(organiser, rnd)
+    with pytest.raises(ServiceError):   # somebody else's assignment
+        judge_scores.record_score(other, item, {str(c1.id): 10})
+    with pytest.raises(ValidationErrors):   # over the criterion's maximum
+        judge_scores.record_score(judge, item, {str(c1.id): 21})
+    with pytest.raises(ValidationErrors):   # final needs every criterion
+        judge_scores.record_score(judge, item, {str(c1.id): 10}, final=True)
+    draft = judge_scores.record_score(judge, item, {str(c1.id): 10})
+    assert draft.total is None and item.state == "pending"
+    judge_scores.record_score(judge, item, {str(c1.id): 10, str(c2.id): 5}, final=True,
+                              expected_version=draft.version)
+    with pytest.raises(judge_scores.ScoreConflict):   # a stale tab
+        judge_scores.record_score(judge, item, {str(c1.id): 1, str(c2.id): 1}, expected_version=1)
+    assert item.state == "scored" and item.score.total == pytest.approx(50.0)
+    revisions = db.session.scalars(db.select(ScoreRevision).where(ScoreRevision.score_id == item.score.id)).all()
+    assert [r.version for r in revisions] == [1, 2]
+    rnd.closes_at = datetime.now(UTC) - timedelta(minutes=1)
+    with pytest.raises(ServiceError):   # after the round's closing time
+        judge_scores.record_score(judge, item, {str(c1.id): 9, str(c2.id): 5}, final=True)
+
+
+def test_recusal_reassigns_and_records_the_conflict(setup):
+    rnd, entries, judges, organiser = setup
+    assigning.assign_judges(organiser, rnd)
+    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)).first()
+    judge = next(j for j in judges if j.id == item.judge_id)
+    with pytest.raises(ServiceError):
+        assigning.recuse(judge, item, "")
+    replacement = assigning.recuse(judge, item, "作者是我的学生")
+    assert item.state == "recused" and replacement.judge_id != judge.id
+    assert replacement.entry_id == item.entry_id
+    assert db.session.scalar(db.select(DeclaredConflict).where(DeclaredConflict.judge_id == judge.id))
+    holders = set(db.session.scalars(db.select(JudgeAssignment.judge_id).where(
+        JudgeAssignment.entry_id == item.entry_id, JudgeAssignment.state != "recused")))
+    assert len(holders) == 2 and judge.id not in holders
