@@ -119,7 +119,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
-    from .organiser import screening  # noqa: F401  (its routes join the console)
+    from .organiser import rounds, screening  # noqa: F401  (their routes join the console)
     from .organiser.views import bp as organiser_bp
     from .public.views import bp as public_bp
 
@@ -134,3 +134,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(entrant_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(unit_bp, url_prefix="/unit")
+    from .judge.views import bp as judge_bp
+
+    app.register_blueprint(judge_bp, url_prefix="/judge")

@@ -93,13 +93,44 @@ def speaks_for_entry(user, entry: Entry) -> bool:
     return entry.on_behalf and entry.unit_id in unit_admin_units(u)
 
 
+def is_judge(user) -> bool:
+    u = _user(user)
+    return bool(u and u.has_role("judge"))
+
+
+def judges_entry(user, entry: Entry) -> bool:
+    """An assignment of this entry to this judge that they have not stepped back from."""
+    u = _user(user)
+    if u is None or not u.has_role("judge"):
+        return False
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import JudgeAssignment
+
+    return db.session.scalar(select(JudgeAssignment.id).where(
+        JudgeAssignment.judge_id == u.id, JudgeAssignment.entry_id == entry.id,
+        JudgeAssignment.state != "recused").limit(1)) is not None
+
+
+def sees_as_judge_only(user, entry: Entry) -> bool:
+    """Reaches the entry only as its judge: must not learn who made it."""
+    return not speaks_for_entry(user, entry) and not can_manage_contest(user, entry.contest) \
+        and judges_entry(user, entry)
+
+
 def can_view_entry(user, entry: Entry) -> bool:
     if speaks_for_entry(user, entry):
         return True
     u = _user(user)
     if u is not None and entry.unit_id is not None and entry.unit_id in unit_admin_units(u):
         return entry.status != "draft"  # a unit sees its members' entries once sent
-    return can_manage_contest(user, entry.contest)
+    return can_manage_contest(user, entry.contest) or judges_entry(user, entry)
+
+
+def can_score(user, item) -> bool:
+    u = _user(user)
+    return bool(u and item.judge_id == u.id and item.state != "recused" and u.has_role("judge"))
 
 
 def can_edit_entry(user, entry: Entry) -> bool:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..media.storage import storage
 from ..models import Asset
-from ..policies import can_view_entry
+from ..policies import can_view_entry, sees_as_judge_only
 
 bp = Blueprint("files", __name__)
 VARIANT_MIME = {"thumb": "image/jpeg", "large": "image/jpeg", "poster": "image/jpeg"}
@@ -41,8 +41,10 @@ def download(asset_id: int, variant: str | None):
         abort(404)
     number = asset.entry.number or f"entry-{asset.entry_id}"
     fallback = f"{number}-{asset.id}{'-' + variant if variant else ''}"
+    # A judge never learns the uploader's own file name: it may carry the author's name.
+    shown = fallback if sees_as_judge_only(current_user, asset.entry) else asset.original_name or fallback
     response = send_file(store.path(key), mimetype=mime, conditional=True, max_age=0)
-    response.headers["Content-Disposition"] = content_disposition(asset.original_name or fallback, fallback,
+    response.headers["Content-Disposition"] = content_disposition(shown, fallback,
                                                                   inline=asset.role != "h5_package")
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     response.headers["Cache-Control"] = "private, no-store"

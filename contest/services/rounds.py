@@ -109,6 +109,14 @@ def save_criterion(actor: User, rnd: Round, criterion: Criterion | None, data: d
     return criterion
 
 
+def delete_criterion(actor: User, criterion: Criterion) -> None:
+    rnd = criterion.round
+    _require_state(rnd, "draft")
+    rnd.criteria.remove(criterion)
+    db.session.flush()
+    audit.record(actor, "round.criterion_remove", rnd, details={"name": criterion.name})
+
+
 def add_judge(actor: User, rnd: Round, category: Category, judge: User, max_load: int | None = None) -> PanelMember:
     _require_state(rnd, "draft", "open")
     if not judge.has_role("judge"):
@@ -153,6 +161,22 @@ def eligible_entries(rnd: Round) -> list[Entry]:
                 .where(RoundEntry.round_id == before.id, RoundEntry.advanced.is_(True),
                        Entry.category_id.in_(cat_ids)))
     return list(db.session.scalars(stmt.order_by(Entry.id)))
+
+
+def self_named(rnd: Round) -> list[tuple[Entry, str]]:
+    """Entries of a blind round whose own text names an author: the organiser
+    should know before judges read them."""
+    from ..sanitize import plain_text
+
+    found = []
+    entry_ids = select(RoundEntry.entry_id).where(RoundEntry.round_id == rnd.id)
+    for entry in db.session.scalars(select(Entry).where(Entry.id.in_(entry_ids))):
+        text = " ".join((entry.title, entry.summary, plain_text(entry.body)))
+        for author in entry.authors:
+            if len(author.name) >= 2 and author.name in text:
+                found.append((entry, author.name))
+                break
+    return found
 
 
 def open_round(actor: User, rnd: Round, now: datetime | None = None) -> None:
@@ -228,16 +252,14 @@ def _cut(rows: list[dict], rnd: Round) -> None:
             places = None
         for row in cat_rows:
             re = row["round_entry"]
-            if re.advanced is not None and re.decision_reason:
-                continue  # decided by hand: kept
-            if rnd.advance_rule == "manual":
-                continue
-            if row["score"] is None:
-                re.advanced = False
+            if re.decision_reason or rnd.advance_rule == "manual":
+                row["advance"] = re.advanced   # decided by hand (None: not yet)
+            elif row["score"] is None:
+                row["advance"] = False
             elif rnd.advance_rule == "min_score":
-                re.advanced = row["score"] >= float(rnd.advance_value or 0)
+                row["advance"] = row["score"] >= float(rnd.advance_value or 0)
             else:
-                re.advanced = cat_rank[row["entry"].id] <= places
+                row["advance"] = cat_rank[row["entry"].id] <= places
 
 
 def set_advancement(actor: User, round_entry: RoundEntry, advanced: bool, reason: str) -> None:
@@ -255,7 +277,8 @@ def set_advancement(actor: User, round_entry: RoundEntry, advanced: bool, reason
 
 
 def preview_advancement(rnd: Round) -> list[dict]:
-    """The results with the rule applied (not saved until the round is finalised)."""
+    """The results with the rule applied, as row["advance"] (nothing is saved
+    until the round is finalised)."""
     rows = results(rnd)
     _cut(rows, rnd)
     return rows
@@ -266,16 +289,16 @@ def finalise_round(actor: User, rnd: Round) -> None:
     advancement are written, and the next round takes those who advanced."""
     _require_state(rnd, "closed")
     rows = preview_advancement(rnd)
-    undecided = [r["entry"].number for r in rows if r["round_entry"].advanced is None]
+    undecided = [r["entry"].number for r in rows if r["advance"] is None]
     if undecided:
         raise ServiceError(_("Decide first for: %(numbers)s", numbers="、".join(undecided[:20])))
     for row in rows:
-        row["round_entry"].score = row["score"]
-        row["round_entry"].rank = row["rank"]
+        re = row["round_entry"]
+        re.score, re.rank, re.advanced = row["score"], row["rank"], row["advance"]
     rnd.state = "finalised"
     db.session.flush()
     audit.record(actor, "round.finalise", rnd, details={
-        "advanced": sum(1 for r in rows if r["round_entry"].advanced), "entries": len(rows)})
+        "advanced": sum(1 for r in rows if r["advance"]), "entries": len(rows)})
 
 
 def progress(rnd: Round) -> list[dict]:

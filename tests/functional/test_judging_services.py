@@ -111,7 +111,7 @@ def test_ties_at_the_cut_all_advance_and_manual_changes_need_a_reason(setup):
     _score_all(rnd, judges, points)
     rounds.close_round(organiser, rnd)
     rows = rounds.preview_advancement(rnd)
-    assert sum(1 for r in rows if r["round_entry"].advanced) == 3
+    assert sum(1 for r in rows if r["advance"]) == 3
     last = next(r["round_entry"] for r in rows if r["entry"].id == entries[5].id)
     with pytest.raises(ValidationErrors):
         rounds.set_advancement(organiser, last, True, "")

@@ -6,6 +6,7 @@ import pytest
 
 from contest.extensions import db
 from contest.models import AuditEvent
+from tests import factories
 from tests.conftest import csrf_token, login
 from tests.factories import ROLES_UNDER_TEST
 
@@ -113,6 +114,24 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("files.download", "GET"): {**owner(200, viewers=200), "anonymous": 404},
     ("files.h5_member", "GET"): everyone(404),  # the token is not valid
     ("unit.unit_entries", "GET"): only(200, "unit_admin"),
+    ("judge.home", "GET"): only(200, "judge"),
+    ("judge.queue", "GET"): only(200, "judge"),
+    ("judge.score_page", "GET"): only(200, "judge"),
+    ("judge.save_score", "POST"): only(302, "judge"),   # an empty draft saved, back to the queue
+    ("judge.recuse", "POST"): only(302, "judge"),        # no reason: refused with a message
+    ("organiser.rounds_list", "GET"): contest_organisers(200),
+    ("organiser.new_round", "GET"): contest_organisers(200),
+    ("organiser.new_round", "POST"): contest_organisers(200),
+    ("organiser.edit_round", "GET"): contest_organisers(200),
+    ("organiser.edit_round", "POST"): contest_organisers(200),
+    ("organiser.round_view", "GET"): contest_organisers(200),
+    ("organiser.add_criterion", "POST"): contest_organisers(422),
+    ("organiser.delete_criterion", "POST"): contest_organisers(302),
+    ("organiser.add_panel_member", "POST"): contest_organisers(302),
+    ("organiser.remove_panel_member", "POST"): contest_organisers(302),
+    ("organiser.round_step", "POST"): contest_organisers(302),
+    ("organiser.round_results", "GET"): contest_organisers(200),
+    ("organiser.advance_entry", "POST"): contest_organisers(302),
 }
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -123,6 +142,31 @@ def _rules(app):
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule, method
+
+
+@pytest.fixture
+def world(world):
+    """The shared world plus an open judging round in which the judge has an entry."""
+    from contest.models import JudgeAssignment, PanelMember, RoundEntry
+    from contest.services import assigning, rounds, screening
+
+    organiser = world.users["organiser"]
+    # Another entrant's picture goes to judging; the world's own entries stay as they are.
+    judged = factories.image_entry(factories.user(name="另一位作者"), world.image_category, color=(9, 99, 199))
+    screening.screen_entry(organiser, judged, "accept")
+    rnd = rounds.save_round(organiser, world.contest, None, {
+        "name": "初评", "categories": [world.image_category], "judges_per_entry": 1, "aggregation": "mean",
+        "advance_rule": "top_n", "advance_value": 1})
+    rounds.save_criterion(organiser, rnd, None, {"name": "画面", "max_points": 10})
+    rounds.add_judge(organiser, rnd, world.image_category, world.users["judge"])
+    assigning.assign_judges(organiser, rnd)
+    rounds.open_round(organiser, rnd)
+    db.session.commit()
+    world.round = rnd
+    world.assignment = db.session.scalars(db.select(JudgeAssignment)).one()
+    world.panel_member = db.session.scalars(db.select(PanelMember)).one()
+    world.round_entry = db.session.scalars(db.select(RoundEntry)).one()
+    return world
 
 
 def _url(app, endpoint: str, world) -> str:
@@ -139,6 +183,12 @@ def _url(app, endpoint: str, world) -> str:
         "token": "not-a-token",
         "name": "index.html",
         "variant": "thumb",
+        "round_id": world.round.id,
+        "assignment_id": world.assignment.id,
+        "criterion_id": world.round.criteria[0].id,
+        "member_id": world.panel_member.id,
+        "round_entry_id": world.round_entry.id,
+        "step": "close",
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():

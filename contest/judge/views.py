@@ -1,0 +1,138 @@
+"""The judge's panel: a queue with progress, and a scoring page built for the
+keyboard. Blind rounds show nothing of who made an entry."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..files.views import h5_frame_url
+from ..forms_common import ConfirmForm
+from ..models import JudgeAssignment, Round
+from ..policies import can_score, is_judge, require
+from ..services import assigning, judge_scores
+from ..services.errors import ServiceError, ValidationErrors
+
+bp = Blueprint("judge", __name__)
+
+
+def _mine(round_id: int | None = None):
+    stmt = select(JudgeAssignment).where(JudgeAssignment.judge_id == current_user.id,
+                                         JudgeAssignment.state != "recused")
+    if round_id is not None:
+        stmt = stmt.where(JudgeAssignment.round_id == round_id)
+    return stmt
+
+
+@bp.route("/")
+@require(is_judge)
+def home():
+    rows = db.session.execute(
+        select(Round, func.count(JudgeAssignment.id),
+               func.sum(db.case((JudgeAssignment.state == "scored", 1), else_=0)))
+        .join(JudgeAssignment, JudgeAssignment.round_id == Round.id)
+        .where(JudgeAssignment.judge_id == current_user.id, JudgeAssignment.state != "recused")
+        .group_by(Round.id).order_by(Round.id.desc())).all()
+    return render_template("judge/home.html", rows=rows)
+
+
+@bp.route("/rounds/<int:round_id>")
+@require(is_judge)
+def queue(round_id: int):
+    rnd = db.session.get(Round, round_id) or abort(404)
+    items = list(db.session.scalars(_mine(round_id).order_by(JudgeAssignment.order_key, JudgeAssignment.id)))
+    if not items:
+        abort(404)
+    done = sum(1 for i in items if i.state == "scored")
+    show = request.args.get("show", "all")
+    shown = [i for i in items if show == "all" or (show == "todo") == (i.state != "scored")]
+    return render_template("judge/queue.html", rnd=rnd, items=shown, done=done, total=len(items), show=show)
+
+
+def _item(assignment_id: int) -> JudgeAssignment:
+    item = db.session.get(JudgeAssignment, assignment_id)
+    if item is None or not can_score(current_user, item):
+        abort(403 if item is not None else 404)
+    return item
+
+
+def _neighbours(item: JudgeAssignment) -> tuple[int | None, int | None, int | None]:
+    ids = [(i.id, i.state) for i in db.session.scalars(
+        _mine(item.round_id).order_by(JudgeAssignment.order_key, JudgeAssignment.id))]
+    order = [i for i, _state in ids]
+    at = order.index(item.id)
+    prev_id = order[at - 1] if at > 0 else None
+    next_id = order[at + 1] if at + 1 < len(order) else None
+    after = order[at + 1:] + order[:at]
+    todo = next((i for i in after if dict(ids)[i] != "scored"), None)
+    return prev_id, next_id, todo
+
+
+@bp.route("/assignments/<int:assignment_id>")
+@require(is_judge)
+def score_page(assignment_id: int):
+    item = _item(assignment_id)
+    prev_id, next_id, _todo = _neighbours(item)
+    items = list(db.session.scalars(_mine(item.round_id)))
+    done = sum(1 for i in items if i.state == "scored")
+    h5 = next((a for a in item.entry.assets if a.role == "h5_package"), None)
+    return render_template("judge/score.html", item=item, rnd=item.round, entry=item.entry,
+                           prev_id=prev_id, next_id=next_id, done=done, total=len(items),
+                           open_now=judge_scores.round_is_open(item), h5_src=h5_frame_url(h5) if h5 else None,
+                           confirm=ConfirmForm())
+
+
+@bp.route("/assignments/<int:assignment_id>/score", methods=["POST"])
+@require(is_judge)
+def save_score(assignment_id: int):
+    item = _item(assignment_id)
+    data = request.get_json(silent=True) if request.is_json else None
+    as_json = data is not None
+    if data is None:
+        data = {"values": {k[1:]: v for k, v in request.form.items() if k.startswith("c") and k[1:].isdigit()},
+                "comment": request.form.get("comment", ""), "version": request.form.get("version"),
+                "final": request.form.get("final") == "1"}
+    try:
+        version = int(data["version"]) if data.get("version") not in (None, "") else None
+    except (TypeError, ValueError):
+        version = None
+    try:
+        score = judge_scores.record_score(current_user, item, data.get("values") or {}, data.get("comment") or "",
+                                          final=bool(data.get("final")), expected_version=version)
+    except ServiceError as exc:
+        db.session.rollback()
+        status = 409 if isinstance(exc, judge_scores.ScoreConflict) else 422 if isinstance(
+            exc, ValidationErrors) else 403
+        message = "；".join(exc.errors.values()) if isinstance(exc, ValidationErrors) else exc.message
+        if as_json:
+            return jsonify(ok=False, message=message), status
+        flash(message, "error")
+        return redirect(url_for("judge.score_page", assignment_id=item.id))
+    db.session.commit()
+    if as_json:
+        from ..templating import shanghai
+
+        return jsonify(ok=True, version=score.version, final=score.final, total=score.total,
+                       saved_at=shanghai(score.updated_at, "HH:mm"))
+    _prev, _next, todo = _neighbours(item)
+    if score.final and todo is not None:
+        return redirect(url_for("judge.score_page", assignment_id=todo))
+    return redirect(url_for("judge.queue", round_id=item.round_id))
+
+
+@bp.route("/assignments/<int:assignment_id>/recuse", methods=["POST"])
+@require(is_judge)
+def recuse(assignment_id: int):
+    item = _item(assignment_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            assigning.recuse(current_user, item, request.form.get("reason", ""))
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("judge.score_page", assignment_id=item.id))
+        db.session.commit()
+        flash(_("You have stepped back from this entry; it has gone to another judge."), "success")
+    return redirect(url_for("judge.queue", round_id=item.round_id))

@@ -1,0 +1,231 @@
+"""The organiser's side of judging: rounds, criteria, panels, assignment,
+progress, results and advancement."""
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import scoring
+from ..entrant.forms import ReasonForm
+from ..extensions import db
+from ..forms_common import ConfirmForm, saving
+from ..models import ADVANCE_RULES, AGGREGATIONS, Category, Contest, Criterion, PanelMember, Round, RoundEntry, User
+from ..models.accounts import RoleGrant
+from ..phases import SHANGHAI
+from ..policies import can_manage_contest, can_use_console, require
+from ..services import assigning, rounds
+from .round_forms import CriterionForm, PanelForm, RoundForm
+from .views import bp
+
+
+def _labels():
+    return {
+        "mean": _l("Mean"), "median": _l("Median"), "trimmed": _l("Trimmed mean (drop highest and lowest)"),
+        "zscore": _l("Standard scores (corrects each judge's scale)"),
+        "top_n": _l("Top N per category"), "top_percent": _l("Top per cent per category"),
+        "min_score": _l("Minimum score"), "manual": _l("Decided by hand"),
+    }
+
+
+def _contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    if not can_manage_contest(current_user, contest):
+        abort(403)
+    return contest
+
+
+def _round(round_id: int) -> Round:
+    rnd = db.session.get(Round, round_id) or abort(404)
+    _contest(rnd.contest_id)
+    return rnd
+
+
+def _to_utc(value):
+    return value.replace(tzinfo=SHANGHAI).astimezone(UTC) if value else None
+
+
+def _round_form(contest: Contest, rnd: Round | None) -> RoundForm:
+    form = RoundForm(obj=rnd)
+    labels = _labels()
+    form.categories.choices = [(c.id, f"{c.code} {c.name}") for c in contest.categories]
+    form.aggregation.choices = [(m, str(labels[m])) for m in AGGREGATIONS]
+    form.advance_rule.choices = [(r, str(labels[r])) for r in ADVANCE_RULES]
+    if rnd is not None and not form.is_submitted():
+        form.categories.data = [c.id for c in rnd.categories]
+        for name in ("opens_at", "closes_at"):
+            value = getattr(rnd, name)
+            getattr(form, name).data = value.astimezone(SHANGHAI).replace(tzinfo=None) if value else None
+    return form
+
+
+def _save_round(contest: Contest, rnd: Round | None):
+    form = _round_form(contest, rnd)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in (
+            "name", "judges_per_entry", "blind", "aggregation", "advance_rule", "advance_value", "disagreement_at")}
+        values["categories"] = [db.session.get(Category, cid) for cid in form.categories.data or []]
+        values["opens_at"], values["closes_at"] = _to_utc(form.opens_at.data), _to_utc(form.closes_at.data)
+        with saving(form) as outcome:
+            rnd = rounds.save_round(current_user, contest, rnd, values)
+        if outcome.ok:
+            flash(_("The round has been saved."), "success")
+            return redirect(url_for("organiser.round_view", round_id=rnd.id))
+    return render_template("organiser/round_form.html", form=form, contest=contest, rnd=rnd)
+
+
+@bp.route("/contests/<int:contest_id>/rounds")
+@require(can_use_console)
+def rounds_list(contest_id: int):
+    contest = _contest(contest_id)
+    items = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.position))
+    return render_template("organiser/rounds.html", contest=contest, rounds=list(items))
+
+
+@bp.route("/contests/<int:contest_id>/rounds/new", methods=["GET", "POST"])
+@require(can_use_console)
+def new_round(contest_id: int):
+    return _save_round(_contest(contest_id), None)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@require(can_use_console)
+def edit_round(round_id: int):
+    rnd = _round(round_id)
+    return _save_round(rnd.contest, rnd)
+
+
+def _panel_form(rnd: Round) -> PanelForm:
+    form = PanelForm()
+    form.category.choices = [(c.id, f"{c.code} {c.name}") for c in rnd.categories]
+    judges = db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+                                .where(RoleGrant.role == "judge").order_by(User.id))
+    form.judge.choices = [(u.id, u.real_name) for u in judges]
+    return form
+
+
+@bp.route("/rounds/<int:round_id>")
+@require(can_use_console)
+def round_view(round_id: int):
+    rnd = _round(round_id)
+    return render_template("organiser/round.html", rnd=rnd, criterion_form=CriterionForm(),
+                           panel_form=_panel_form(rnd), confirm=ConfirmForm(), progress=rounds.progress(rnd),
+                           labels=_labels(), waiting=len(rounds.eligible_entries(rnd)),
+                           self_named=rounds.self_named(rnd) if rnd.blind else [])
+
+
+@bp.route("/rounds/<int:round_id>/criteria", methods=["POST"])
+@require(can_use_console)
+def add_criterion(round_id: int):
+    rnd = _round(round_id)
+    form = CriterionForm()
+    if form.validate_on_submit():
+        with saving(form) as outcome:
+            rounds.save_criterion(current_user, rnd, None, {
+                "name": form.name.data, "guidance": form.guidance.data, "max_points": form.max_points.data,
+                "weight": form.weight.data})
+        if outcome.ok:
+            flash(_("The criterion has been added."), "success")
+            return redirect(url_for("organiser.round_view", round_id=rnd.id))
+    return render_template("organiser/round.html", rnd=rnd, criterion_form=form, panel_form=_panel_form(rnd),
+                           confirm=ConfirmForm(), progress=rounds.progress(rnd), labels=_labels(),
+                           waiting=len(rounds.eligible_entries(rnd)), self_named=[]), 422
+
+
+@bp.route("/criteria/<int:criterion_id>/delete", methods=["POST"])
+@require(can_use_console)
+def delete_criterion(criterion_id: int):
+    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    rnd = _round(criterion.round_id)
+    if ConfirmForm().validate_on_submit():
+        with saving() as outcome:
+            rounds.delete_criterion(current_user, criterion)
+        if outcome.ok:
+            flash(_("The criterion has been removed."), "success")
+    return redirect(url_for("organiser.round_view", round_id=rnd.id))
+
+
+@bp.route("/rounds/<int:round_id>/panel", methods=["POST"])
+@require(can_use_console)
+def add_panel_member(round_id: int):
+    rnd = _round(round_id)
+    form = _panel_form(rnd)
+    if form.validate_on_submit():
+        with saving() as outcome:
+            rounds.add_judge(current_user, rnd, db.session.get(Category, form.category.data),
+                             db.session.get(User, form.judge.data), form.max_load.data)
+        if outcome.ok:
+            flash(_("The judge has joined the panel."), "success")
+    return redirect(url_for("organiser.round_view", round_id=rnd.id))
+
+
+@bp.route("/panel/<int:member_id>/delete", methods=["POST"])
+@require(can_use_console)
+def remove_panel_member(member_id: int):
+    member = db.session.get(PanelMember, member_id) or abort(404)
+    rnd = _round(member.round_id)
+    if ConfirmForm().validate_on_submit():
+        with saving():
+            rounds.remove_judge(current_user, member)
+    return redirect(url_for("organiser.round_view", round_id=rnd.id))
+
+
+STEPS = {
+    "assign": (lambda rnd: assigning.assign_judges(current_user, rnd), _l("The judges have been assigned.")),
+    "open": (lambda rnd: rounds.open_round(current_user, rnd), _l("The round is open for scoring.")),
+    "close": (lambda rnd: rounds.close_round(current_user, rnd), _l("The round is closed.")),
+    "finalise": (lambda rnd: rounds.finalise_round(current_user, rnd), _l("The round is finalised.")),
+}
+
+
+@bp.route("/rounds/<int:round_id>/<any(assign, open, close, finalise):step>", methods=["POST"])
+@require(can_use_console)
+def round_step(round_id: int, step: str):
+    rnd = _round(round_id)
+    if ConfirmForm().validate_on_submit():
+        action, message = STEPS[step]
+        with saving() as outcome:
+            action(rnd)
+        if outcome.ok:
+            flash(str(message), "success")
+    return redirect(url_for("organiser.round_view", round_id=rnd.id))
+
+
+@bp.route("/rounds/<int:round_id>/results")
+@require(can_use_console)
+def round_results(round_id: int):
+    rnd = _round(round_id)
+    rows = rounds.preview_advancement(rnd)
+    cut = int(rnd.advance_value or 0) if rnd.advance_rule == "top_n" else max(1, len(rows) // 3)
+    stability = scoring.robustness(rounds.totals(rnd), cut) if rows else {}
+    sort = request.args.get("sort", "rank")
+    if sort == "spread":
+        rows.sort(key=lambda r: -(r["spread"] or 0))
+    elif sort == "number":
+        rows.sort(key=lambda r: r["entry"].number or "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    per_page = 100
+    shown = rows[(page - 1) * per_page: page * per_page]
+    judges = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
+        {j for r in shown for j in r["totals"]})))}
+    return render_template("organiser/round_results.html", rnd=rnd, rows=shown, total=len(rows), page=page,
+                           pages=max(1, -(-len(rows) // per_page)), judges=judges, stability=stability,
+                           labels=_labels(), form=ReasonForm(), sort=sort)
+
+
+@bp.route("/round-entries/<int:round_entry_id>/advance", methods=["POST"])
+@require(can_use_console)
+def advance_entry(round_entry_id: int):
+    item = db.session.get(RoundEntry, round_entry_id) or abort(404)
+    rnd = _round(item.round_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        with saving() as outcome:
+            rounds.set_advancement(current_user, item, request.form.get("advanced") == "1", form.reason.data)
+        if outcome.ok:
+            flash(_("The decision has been recorded."), "success")
+    return redirect(url_for("organiser.round_results", round_id=rnd.id))
