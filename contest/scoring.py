@@ -43,7 +43,12 @@ def trimmed(values: list[float]) -> float:
 
 
 def _pstdev(values: list[float]) -> float:
-    return statistics.pstdev(values) if len(values) > 1 else 0.0
+    # statistics.pstdev is exact (fractions) and ~50x slower; floats are plenty here.
+    n = len(values)
+    if n < 2:
+        return 0.0
+    m = sum(values) / n
+    return math.sqrt(sum((x - m) ** 2 for x in values) / n)
 
 
 def zscore(totals: Totals) -> dict[object, float]:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..files.views import h5_frame_url
@@ -42,7 +43,9 @@ def home():
 @require(is_judge)
 def queue(round_id: int):
     rnd = db.session.get(Round, round_id) or abort(404)
-    items = list(db.session.scalars(_mine(round_id).order_by(JudgeAssignment.order_key, JudgeAssignment.id)))
+    items = list(db.session.scalars(_mine(round_id).order_by(JudgeAssignment.order_key, JudgeAssignment.id)
+                                    .options(selectinload(JudgeAssignment.entry),
+                                             selectinload(JudgeAssignment.score))))
     if not items:
         abort(404)
     done = sum(1 for i in items if i.state == "scored")

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import scoring
 from ..entrant.forms import ReasonForm
 from ..extensions import db
 from ..forms_common import ConfirmForm, saving
@@ -199,9 +198,7 @@ def round_step(round_id: int, step: str):
 @require(can_use_console)
 def round_results(round_id: int):
     rnd = _round(round_id)
-    rows = rounds.preview_advancement(rnd)
-    cut = int(rnd.advance_value or 0) if rnd.advance_rule == "top_n" else max(1, len(rows) // 3)
-    stability = scoring.robustness(rounds.totals(rnd), cut) if rows else {}
+    rows, stability = rounds.results_table(rnd)
     sort = request.args.get("sort", "rank")
     if sort == "spread":
         rows.sort(key=lambda r: -(r["spread"] or 0))

@@ -112,7 +112,7 @@ def test_ties_at_the_cut_all_advance_and_manual_changes_need_a_reason(setup):
     rounds.close_round(organiser, rnd)
     rows = rounds.preview_advancement(rnd)
     assert sum(1 for r in rows if r["advance"]) == 3
-    last = next(r["round_entry"] for r in rows if r["entry"].id == entries[5].id)
+    last = db.session.get(RoundEntry, next(r["round_entry"].id for r in rows if r["entry"].id == entries[5].id))
     with pytest.raises(ValidationErrors):
         rounds.set_advancement(organiser, last, True, "")
     rounds.set_advancement(organiser, last, True, "评委会复议决定")
@@ -164,3 +164,21 @@ def test_recusal_reassigns_and_records_the_conflict(setup):
     holders = set(db.session.scalars(db.select(JudgeAssignment.judge_id).where(
         JudgeAssignment.entry_id == item.entry_id, JudgeAssignment.state != "recused")))
     assert len(holders) == 2 and judge.id not in holders
+
+
+def test_results_table_follows_every_change(setup):
+    rnd, entries, judges, organiser = setup
+    assigning.assign_judges(organiser, rnd)
+    rounds.open_round(organiser, rnd)
+    points = {e.id: (10, 5) for e in entries}
+    _score_all(rnd, judges, points)
+    rows, _ = rounds.results_table(rnd)
+    assert {round(r["score"], 3) for r in rows} == {50.0}
+    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.entry_id == entries[0].id)).first()
+    judge = next(j for j in judges if j.id == item.judge_id)
+    c1, c2 = rnd.criteria
+    judge_scores.record_score(judge, item, {str(c1.id): 20, str(c2.id): 10}, final=True)
+    rows, stability = rounds.results_table(rnd)
+    top = next(r for r in rows if r["entry"].id == entries[0].id)
+    assert top["score"] == pytest.approx(75.0) and top["rank"] == 1
+    assert stability[entries[0].id]["ranks"]["mean"] == 1
