@@ -225,7 +225,10 @@ def submit(entry_id: int):
 @login_required
 def status(entry_id: int):
     entry = _entry(entry_id)
+    from ..services.rounds import outcomes_for
+
     return render_template("entrant/status.html", entry=entry, withdraw_form=ConfirmForm(),
+                           outcomes=outcomes_for(entry),
                            can_edit=can_edit_entry(current_user, entry),
                            can_withdraw=can_withdraw_entry(current_user, entry))
 

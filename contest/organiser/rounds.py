@@ -113,6 +113,7 @@ def round_view(round_id: int):
     rnd = _round(round_id)
     return render_template("organiser/round.html", rnd=rnd, criterion_form=CriterionForm(),
                            panel_form=_panel_form(rnd), confirm=ConfirmForm(), progress=rounds.progress(rnd),
+                           by_category=rounds.progress_by_category(rnd),
                            labels=_labels(), waiting=len(rounds.eligible_entries(rnd)),
                            self_named=rounds.self_named(rnd) if rnd.blind else [])
 
@@ -132,6 +133,7 @@ def add_criterion(round_id: int):
             return redirect(url_for("organiser.round_view", round_id=rnd.id))
     return render_template("organiser/round.html", rnd=rnd, criterion_form=form, panel_form=_panel_form(rnd),
                            confirm=ConfirmForm(), progress=rounds.progress(rnd), labels=_labels(),
+                           by_category=rounds.progress_by_category(rnd),
                            waiting=len(rounds.eligible_entries(rnd)), self_named=[]), 422
 
 
@@ -179,6 +181,21 @@ STEPS = {
     "close": (lambda rnd: rounds.close_round(current_user, rnd), _l("The round is closed.")),
     "finalise": (lambda rnd: rounds.finalise_round(current_user, rnd), _l("The round is finalised.")),
 }
+
+
+@bp.route("/rounds/<int:round_id>/conflicts", methods=["POST"])
+@require(can_use_console)
+def declare_conflict(round_id: int):
+    rnd = _round(round_id)
+    form = ConfirmForm()
+    judge = db.session.get(User, request.form.get("judge", type=int) or 0)
+    if form.validate_on_submit() and judge is not None:
+        with saving() as outcome:
+            rounds.declare_conflict(current_user, rnd, judge, request.form.get("number", ""),
+                                    request.form.get("reason", ""))
+        if outcome.ok:
+            flash(_("The conflict has been recorded."), "success")
+    return redirect(url_for("organiser.round_view", round_id=rnd.id))
 
 
 @bp.route("/rounds/<int:round_id>/<any(assign, open, close, finalise):step>", methods=["POST"])

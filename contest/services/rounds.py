@@ -360,6 +360,57 @@ def finalise_round(actor: User, rnd: Round) -> None:
         "advanced": sum(1 for r in rows if r["advance"]), "entries": len(rows)})
 
 
+def outcomes_for(entry: Entry) -> list[tuple[Round, bool]]:
+    """What the entrant may know: for each finalised round, whether the entry
+    went through. Never scores, never judges."""
+    rows = db.session.execute(
+        select(Round, RoundEntry.advanced).join(RoundEntry, RoundEntry.round_id == Round.id)
+        .where(RoundEntry.entry_id == entry.id, Round.state == "finalised").order_by(Round.position))
+    return [(rnd, bool(advanced)) for rnd, advanced in rows]
+
+
+def progress_by_category(rnd: Round) -> list[dict]:
+    rows = db.session.execute(
+        select(Entry.category_id, JudgeAssignment.state, func.count(JudgeAssignment.id))
+        .join(Entry, Entry.id == JudgeAssignment.entry_id)
+        .where(JudgeAssignment.round_id == rnd.id, JudgeAssignment.state != "recused")
+        .group_by(Entry.category_id, JudgeAssignment.state))
+    counts: dict[int, dict[str, int]] = {}
+    for category_id, state, n in rows:
+        counts.setdefault(category_id, {})[state] = n
+    return [{"category": c, "assigned": sum(counts.get(c.id, {}).values()),
+             "scored": counts.get(c.id, {}).get("scored", 0)} for c in rnd.categories]
+
+
+def declare_conflict(actor: User, rnd: Round, judge: User, number: str, reason: str) -> None:
+    """An organiser records a conflict; an assignment that breaks it is moved."""
+    from . import assigning
+
+    entry = db.session.scalar(select(Entry).where(Entry.number == (number or "").strip(),
+                                                  Entry.contest_id == rnd.contest_id))
+    if entry is None:
+        raise ValidationErrors({"number": _("No entry of this contest has that number.")})
+    if not (reason or "").strip():
+        raise ValidationErrors({"reason": _("Please give the reason.")})
+    from ..models import DeclaredConflict
+
+    if not db.session.scalar(select(DeclaredConflict.id).where(DeclaredConflict.judge_id == judge.id,
+                                                               DeclaredConflict.entry_id == entry.id)):
+        db.session.add(DeclaredConflict(judge_id=judge.id, entry_id=entry.id, reason=reason.strip(),
+                                        declared_by_id=actor.id))
+    item = db.session.scalar(select(JudgeAssignment).where(
+        JudgeAssignment.round_id == rnd.id, JudgeAssignment.judge_id == judge.id,
+        JudgeAssignment.entry_id == entry.id, JudgeAssignment.state != "recused"))
+    if item is not None:
+        item.state, item.recusal_reason = "recused", reason.strip()
+        db.session.flush()
+        if rnd.judges_per_entry is not None:
+            assigning._reassign(rnd, entry)
+    db.session.flush()
+    audit.record(actor, "round.conflict_declared", rnd, details={"judge": judge.id, "entry": entry.number,
+                                                                 "reason": reason.strip()})
+
+
 def progress(rnd: Round) -> list[dict]:
     """Per judge: assigned, scored, recused."""
     rows = db.session.execute(

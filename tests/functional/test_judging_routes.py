@@ -211,3 +211,42 @@ def test_recusal_through_the_page(client, world, judged):
         JudgeAssignment.entry_id == item.entry_id, JudgeAssignment.judge_id == third.id)) is not None
     assert client.get(f"/judge/assignments/{item.id}").status_code == 403
 
+
+
+def test_entrant_sees_whether_it_advanced_but_no_score(client, world, judged):
+    rnd, judges, canary, others = judged
+    from contest.services import judge_scores
+
+    c1, c2 = rnd.criteria
+    for judge in judges:
+        for item in _mine(judge, rnd):
+            high = item.entry_id == canary.id
+            judge_scores.record_score(judge, item, {str(c1.id): 9.5 if high else 3, str(c2.id): 9}, "评委甲的意见",
+                                      final=True)
+    rounds.close_round(world.users["organiser"], rnd)
+    rounds.finalise_round(world.users["organiser"], rnd)
+    db.session.commit()
+    login(client, canary.owner)
+    page = client.get(f"/entries/{canary.id}").get_data(as_text=True)
+    assert "初评" in page and "入围" in page and "未入围" not in page
+    assert "评委甲的意见" not in page and "92.5" not in page and judges[0].real_name not in page
+    login(client, others[0].owner)
+    assert "未入围" in client.get(f"/entries/{others[0].id}").get_data(as_text=True)
+
+
+def test_organiser_declares_a_conflict_and_the_entry_moves(client, world, judged):
+    rnd, judges, canary, _others = judged
+    third = factories.user("judge", name="第三评委")
+    rounds.add_judge(world.users["organiser"], rnd, rnd.categories[0], third)
+    db.session.commit()
+    item = next(i for i in _mine(judges[0], rnd))
+    number = item.entry.number
+    login(client, world.users["organiser"])
+    page = f"/console/rounds/{rnd.id}"
+    r = client.post(f"/console/rounds/{rnd.id}/conflicts", data={
+        "judge": judges[0].id, "number": number, "reason": "评委与作者同校", "csrf_token": csrf_token(client, page)})
+    assert r.status_code == 302
+    assert db.session.get(JudgeAssignment, item.id).state == "recused"
+    holders = set(db.session.scalars(db.select(JudgeAssignment.judge_id).where(
+        JudgeAssignment.entry_id == item.entry_id, JudgeAssignment.state != "recused")))
+    assert judges[0].id not in holders and len(holders) == 2

@@ -132,6 +132,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("organiser.round_step", "POST"): contest_organisers(302),
     ("organiser.round_results", "GET"): contest_organisers(200),
     ("organiser.advance_entry", "POST"): contest_organisers(302),
+    ("organiser.declare_conflict", "POST"): contest_organisers(302),
 }
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 
