@@ -13,10 +13,10 @@ from sqlalchemy import select
 from ..demo import programme_2020 as data
 from ..demo import stories
 from ..extensions import db
-from ..models import Programme, SensitiveTerm, Unit, User
+from ..models import Entry, JudgeAssignment, Programme, SensitiveTerm, Unit, User
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI, shanghai_year
-from . import accounts, contests, entries, screening, uploads
+from . import accounts, assigning, contests, entries, judge_scores, rounds, screening, uploads
 
 DEMO_PASSWORD = "haowangmin2020"
 # phone, name, role, unit (None for roles without a unit)
@@ -202,6 +202,58 @@ def seed_entries(programme: Programme, people: list[User], unit_admin: User | No
     return made
 
 
+DEMO_CRITERIA = (
+    ("思想内容", 40, "主题鲜明，导向正确，内容真实感人。"),
+    ("艺术表现", 30, "结构完整，表达生动，富有感染力。"),
+    ("传播价值", 30, "贴近网民，具有示范和传播意义。"),
+)
+
+
+def seed_judging(programme: Programme, now: datetime) -> None:
+    """An 初评 round for every contest past screening: open and half scored
+    while judging runs, scored and finalised once it has ended."""
+    judges = list(db.session.scalars(select(User).where(User.phone.in_(("13800000005", "13800000006")))))
+    organiser = _organiser_for(None)
+    if len(judges) < 2 or organiser is None:
+        return
+    for contest in programme.contests:
+        phase = contests.phase(contest, now)
+        if phase in ("upcoming", "collecting", "screening") or not contest.judging_start:
+            continue
+        cats = [c for c in contest.categories if any(e.category_id == c.id and e.status == "accepted"
+                                                     for e in db.session.scalars(select(Entry).where(
+                                                         Entry.contest_id == contest.id)))]
+        if not cats:
+            continue
+        rnd = rounds.save_round(organiser, contest, None, {
+            "name": "初评", "categories": cats, "judges_per_entry": 2, "aggregation": "trimmed",
+            "advance_rule": "top_n", "advance_value": 3, "blind": True,
+            "opens_at": contest.judging_start, "closes_at": contest.judging_end})
+        for name, points, guidance in DEMO_CRITERIA:
+            rounds.save_criterion(organiser, rnd, None, {"name": name, "max_points": points, "guidance": guidance})
+        for cat in cats:
+            for judge in judges:
+                rounds.add_judge(organiser, rnd, cat, judge)
+        assigning.assign_judges(organiser, rnd)
+        rounds.open_round(organiser, rnd, now=contest.judging_start)
+        still_judging = phase in ("judging", "voting")
+        rng = random.Random(rnd.id)
+        items = db.session.scalars(select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)
+                                   .order_by(JudgeAssignment.id)).all()
+        during = contest.judging_start + timedelta(hours=2)
+        done_by: dict[int, int] = {}
+        for item in items:
+            done_by[item.judge_id] = done_by.get(item.judge_id, 0) + 1
+            if still_judging and item.judge_id == judges[1].id and done_by[item.judge_id] % 2 == 0:
+                continue   # 评委李老师 is halfway through
+            judge = next(j for j in judges if j.id == item.judge_id)
+            values = {str(c.id): round(c.max_points * rng.uniform(0.55, 0.95)) for c in rnd.criteria}
+            judge_scores.record_score(judge, item, values, "立意清晰，表达真挚。", final=True, now=during)
+        if not still_judging:
+            rounds.close_round(organiser, rnd)
+            rounds.finalise_round(organiser, rnd)
+
+
 def _organiser_for(contest) -> User | None:
     return db.session.scalar(select(User).where(User.phone == "13800000002"))
 
@@ -238,6 +290,7 @@ def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str, str | No
     unit_admin = db.session.scalar(select(User).where(User.phone == "13800000004"))
     for programme in db.session.scalars(select(Programme).order_by(Programme.year)):
         seed_entries(programme, people, unit_admin, now, per_category=3 if programme.year == 2020 else 6)
+        seed_judging(programme, now)
     _entrants_own(now)
     db.session.flush()
     return list(DEMO_ACCOUNTS)

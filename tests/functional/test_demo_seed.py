@@ -111,3 +111,22 @@ def test_seed_demo_brings_entries_for_each_phase(app, client):
     response = client.get(f"/files/{assets[0].id}/thumb")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     response.close()
+
+
+def test_seed_demo_brings_judging_in_every_state(app, client):
+    from contest.models import JudgeAssignment, Round
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    states = {r.state for r in db.session.scalars(db.select(Round))}
+    assert {"open", "finalised"} <= states
+    judge = db.session.scalar(db.select(User).where(User.phone == "13800000006"))
+    open_round = db.session.scalars(db.select(Round).where(Round.state == "open")).first()
+    mine = db.session.scalars(db.select(JudgeAssignment).where(
+        JudgeAssignment.judge_id == judge.id, JudgeAssignment.round_id == open_round.id)).all()
+    scored = sum(1 for a in mine if a.state == "scored")
+    assert 0 < scored < len(mine)   # 评委李老师 is halfway through
+    from tests.conftest import login
+
+    login(client, judge)
+    page = client.get(f"/judge/rounds/{open_round.id}").get_data(as_text=True)
+    assert f"已评 {scored} / {len(mine)}" in page
