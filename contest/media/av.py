@@ -29,6 +29,20 @@ class Probe:
     audio_codec: str | None = None
     format_name: str = ""
     details: dict = field(default_factory=dict)
+    personal_tags: list[str] = field(default_factory=list)
+
+
+# Container tags that only describe the encoding; anything else (title, artist,
+# comment, location, device, creation time ...) may say who made it or where.
+TECHNICAL_TAGS = {"encoder", "major_brand", "minor_version", "compatible_brands", "handler_name", "vendor_id",
+                  "language", "duration", "timecode"}
+
+
+def _personal_tags(info: dict) -> list[str]:
+    found = set()
+    for tags in [info.get("format", {}).get("tags", {})] + [s.get("tags", {}) for s in info.get("streams", [])]:
+        found.update(k for k in tags if k.lower() not in TECHNICAL_TAGS)
+    return sorted(found)
 
 
 def probe(path: Path) -> Probe:
@@ -58,6 +72,7 @@ def probe(path: Path) -> Probe:
         format_name=info.get("format", {}).get("format_name", ""),
         details={"video_codec": video.get("codec_name") if video else None,
                  "audio_codec": audio.get("codec_name") if audio else None},
+        personal_tags=_personal_tags(info),
     )
 
 
@@ -95,4 +110,19 @@ def poster(path: Path, out: Path, duration_s: float) -> Path:
         raise MediaRejected(_("The file could not be read in time; please check it and try again.")) from None
     if done.returncode != 0 or not out.exists():
         raise MediaRejected(_("No picture could be taken from the video."))
+    return out
+
+
+def strip_metadata(path: Path, out: Path) -> Path:
+    """The same streams without the container's tags (names, places, devices,
+    dates): copied, not re-encoded."""
+    cmd = ["ffmpeg", "-v", "error", "-protocol_whitelist", "file", "-i", "file:" + str(path),
+           "-map", "0", "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy",
+           "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact", "-y", str(out)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=POSTER_TIMEOUT_S * 10, check=False)
+    except subprocess.TimeoutExpired:
+        raise MediaRejected(_("The file could not be read in time; please check it and try again.")) from None
+    if done.returncode != 0 or not out.exists():
+        raise MediaRejected(_("The file could not be read as audio or video."))
     return out

@@ -156,6 +156,8 @@ def _add_streamed(entry: Entry, role: str, stream: BinaryIO, limit: int, start: 
         path = store.path(stored.key)
         asset = Asset(entry=entry, role=role, storage_key=stored.key, sha256=stored.sha256, size=stored.size,
                       mime=mime)
+        if role in ("video", "audio"):
+            _without_personal_tags(path, mime)
         if role == "video":
             probe = av.check_video(path, entry.category.max_duration_s)
             with scratch_dir() as tmp:
@@ -182,6 +184,24 @@ def _add_streamed(entry: Entry, role: str, stream: BinaryIO, limit: int, start: 
         for key in keys:
             store.delete(key)
         raise
+
+
+CONTAINER_SUFFIX = {"video/mp4": ".mp4", "video/quicktime": ".mov", "video/webm": ".webm",
+                    "audio/mpeg": ".mp3", "audio/wav": ".wav", "audio/mp4": ".m4a"}
+
+
+def _without_personal_tags(path: Path, mime: str) -> None:
+    """Blind judging: a video's or recording's own tags (title, artist,
+    location, device) must not reach the judges. Rewritten in place only when
+    there is something to remove; the stored hash stays that of the upload."""
+    if not av.probe(path).personal_tags:
+        return
+    cleaned = path.with_name(path.name + ".clean" + CONTAINER_SUFFIX[mime])
+    try:
+        av.strip_metadata(path, cleaned)
+        cleaned.replace(path)
+    finally:
+        cleaned.unlink(missing_ok=True)
 
 
 def remove_upload(actor: User, asset: Asset) -> list[str]:

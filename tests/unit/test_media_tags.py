@@ -1,0 +1,54 @@
+"""A video's or recording's own tags never reach a blind judge: they are
+removed at upload, the picture and sound are kept."""
+import io
+import json
+import subprocess
+
+import pytest
+
+from contest.extensions import db
+from contest.services import uploads
+from tests import factories
+
+
+def _make(tmp_path, name, lavfi, extra):
+    out = tmp_path / name
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", lavfi, *extra,
+                    "-metadata", "artist=金丝雀作者", "-metadata", "title=金丝雀作品",
+                    "-metadata", "location=+22.27+113.57/", "-y", str(out)], check=True, timeout=60)
+    return out.read_bytes()
+
+
+def _tags(path) -> dict:
+    info = json.loads(subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
+                                      "-show_streams", str(path)], capture_output=True, check=True).stdout)
+    found = dict(info["format"].get("tags", {}))
+    for stream in info["streams"]:
+        found.update(stream.get("tags", {}))
+    return found
+
+
+@pytest.mark.parametrize("kind, name, lavfi, extra", [
+    ("video", "tagged.mp4", "testsrc=duration=2:size=160x120:rate=10", ["-pix_fmt", "yuv420p"]),
+    ("audio", "tagged.mp3", "sine=duration=2", []),
+])
+def test_personal_tags_are_removed_and_the_media_kept(app, world, tmp_path, kind, name, lavfi, extra):
+    data = _make(tmp_path, name, lavfi, extra)
+    assert "金丝雀作者".encode() in data
+    cat = factories.category(world.contest, code="M", kind=kind, name="音视频", min_chars=None, max_chars=None,
+                             max_file_mb=10, max_duration_s=60)
+    owner = factories.user()
+    entry = factories.entry(owner, cat, submit=False)
+    asset = uploads.add_upload(owner, entry, io.BytesIO(data), name)
+    db.session.commit()
+    from contest.media.storage import storage
+
+    path = storage().path(asset.storage_key)
+    kept = path.read_bytes()
+    assert "金丝雀".encode() not in kept
+    tags = _tags(path)
+    assert not {"artist", "title", "location"} & {k.lower() for k in tags}
+    assert asset.duration_s == pytest.approx(2, abs=0.3)
+    import hashlib
+
+    assert asset.sha256 == hashlib.sha256(data).hexdigest()   # duplicates are still found by the upload
