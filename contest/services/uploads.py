@@ -8,7 +8,7 @@ from typing import BinaryIO
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..media import Rejected, av, h5, images, sniff
+from ..media import Rejected, av, h5, images, pdf, sniff
 from ..media.storage import Spool, Stored, TooLarge, new_key, scratch_dir, storage
 from ..models import Asset, Entry, User
 from . import audit
@@ -130,9 +130,23 @@ def _save_capped(stream: BinaryIO, key: str, limit: int) -> Stored:
 
 
 def _add_document(entry: Entry, stream: BinaryIO, limit: int) -> Asset:
+    """Kept only as a cleaned copy (no metadata, no scripts); the hash is the upload's."""
+    store = storage()
     stored = _save_capped(stream, new_key("documents", ".pdf"), limit)
+    path = store.path(stored.key)
+    try:
+        with scratch_dir() as tmp:
+            cleaned = Path(tmp) / "clean.pdf"
+            pages = pdf.clean_pdf(path, cleaned)
+            cleaned.replace(path)
+    except pdf.PdfRejected as exc:
+        store.delete(stored.key)
+        raise UploadRejected(exc.message) from None
+    except BaseException:
+        store.delete(stored.key)
+        raise
     return Asset(entry=entry, role="document", storage_key=stored.key, sha256=stored.sha256,
-                 size=stored.size, mime="application/pdf")
+                 size=path.stat().st_size, mime="application/pdf", details={"pages": pages})
 
 
 def _add_streamed(entry: Entry, role: str, stream: BinaryIO, limit: int, start: bytes) -> Asset:
