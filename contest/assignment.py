@@ -140,7 +140,11 @@ def assign(entries: Iterable[Hashable], judges: Iterable[Hashable], k: int | Non
     if k is None:
         judges_of = {e: [j for j in judges if (j, e) not in conflicts] for e in entries}
         loads = {j: sum(1 for e in entries if (j, e) not in conflicts) for j in judges}
-        return Assignment(judges_of, loads)
+        shortfalls = [Shortfall(e, 1, 0, "conflicts", 0) for e, js in judges_of.items() if not js]
+        shortfalls += [Shortfall(e, 1, len(judges_of[e]), "capacity", len(judges_of[e])) for e in entries
+                       if any(caps.get(j) is not None and loads[j] > caps[j] for j in judges_of[e])
+                       and judges_of[e]]
+        return Assignment(judges_of, loads, shortfalls)
     solver = _Solver(entries, judges, k, conflicts, caps, seed)
     solver.run()
     shortfalls = []

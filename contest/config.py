@@ -25,6 +25,9 @@ class Defaults:
     LOGIN_LIMIT_PER_IP = "30 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     REGISTER_LIMIT_PER_IP = "20 per hour"
+    # Heavy routes, per user: autosaves come every few seconds, uploads run ffmpeg.
+    AUTOSAVE_LIMIT = "60 per minute"
+    UPLOAD_LIMIT = "60 per 10 minutes"
     # OWASP's floor for scrypt is N=2^17; Werkzeug's default (2^15) is below it.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     PASSWORD_MIN_LENGTH = 8

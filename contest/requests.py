@@ -43,7 +43,13 @@ class ContestRequest(Request):
         # Upload routes: the parser writes straight into the storage folder,
         # hashing as it goes, so the file is never copied a second time.
         if self.endpoint in UPLOAD_LIMITS and current_app:
+            from flask import g
+
             from .media.storage import storage
 
-            return storage().spool()
+            spool = storage().spool()
+            # Closed (and, unless adopted, deleted) when the request ends, even
+            # when the parser gives up on a body that never finishes.
+            g.setdefault("_spools", []).append(spool)
+            return spool
         return super()._get_file_stream(total_content_length, content_type, filename, content_length)

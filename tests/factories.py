@@ -82,6 +82,9 @@ def png_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
     return out.getvalue()
 
 
+# Strings a blind round's judge must never meet: the canary entry's author,
+# phone, unit, file name, co-author and district.
+CANARIES = ("金丝雀作者", "13755550000", "金丝雀单位", "金丝雀作者文件", "金丝雀合作者", "万山海洋开发试验区")
 STORY = "<p>" + "好网民在身边，传递正能量。" * 80 + "</p>"
 
 
@@ -150,3 +153,12 @@ def build_world() -> World:
     db.session.add(term)
     db.session.commit()
     return World(office, union, prog, c, other, cat, users, story, image_cat, picture, term)
+
+
+def assignments_of(judge: User, rnd):
+    """A judge's assignments in a round, in the judge's own order."""
+    from contest.models import JudgeAssignment
+
+    return db.session.scalars(db.select(JudgeAssignment).where(
+        JudgeAssignment.judge_id == judge.id, JudgeAssignment.round_id == rnd.id)
+        .order_by(JudgeAssignment.order_key)).all()

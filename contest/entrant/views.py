@@ -2,11 +2,11 @@
 pledge and submit, read the receipt, follow the status, withdraw."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms_common import ConfirmForm, saving
 from ..media.storage import storage
 from ..models import Asset, Category, Entry
@@ -15,6 +15,7 @@ from ..policies import (
     can_view_contest,
     can_view_entry,
     can_withdraw_entry,
+    sees_as_judge_only,
     speaks_for_entry,
     unit_admin_units,
 )
@@ -117,8 +118,13 @@ def _version(raw) -> int | None:
         return None
 
 
+def _per_user() -> str:
+    return f"user:{current_user.get_id() or request.remote_addr}"
+
+
 @bp.route("/entries/<int:entry_id>/autosave", methods=["POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["AUTOSAVE_LIMIT"], key_func=_per_user)
 def autosave(entry_id: int):
     entry = _entry(entry_id, speaks_for_entry)
     if not can_edit_entry(current_user, entry):
@@ -148,6 +154,7 @@ def _upload_limit(view_args: dict) -> int | None:
 
 @bp.route("/entries/<int:entry_id>/files", methods=["POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["UPLOAD_LIMIT"], key_func=_per_user)
 def upload(entry_id: int):
     entry = _entry(entry_id, speaks_for_entry)
     if not can_edit_entry(current_user, entry):
@@ -225,6 +232,8 @@ def submit(entry_id: int):
 @login_required
 def status(entry_id: int):
     entry = _entry(entry_id)
+    if sees_as_judge_only(current_user, entry):
+        abort(404)   # a judge reads entries on the judging page, where authors are hidden
     from ..services.rounds import outcomes_for
 
     return render_template("entrant/status.html", entry=entry, withdraw_form=ConfirmForm(),

@@ -30,6 +30,9 @@ def download(asset_id: int, variant: str | None):
     asset = db.session.get(Asset, asset_id)
     if asset is None or not can_view_entry(current_user, asset.entry):
         abort(404)
+    judge_only = sees_as_judge_only(current_user, asset.entry)
+    if judge_only and asset.role == "h5_package":
+        abort(404)   # its member names and comments may name the author; judges see it in the sandbox
     if variant is None:
         key, mime = asset.storage_key, asset.mime
     elif variant in asset.variants and variant in VARIANT_MIME:
@@ -42,7 +45,7 @@ def download(asset_id: int, variant: str | None):
     number = asset.entry.number or f"entry-{asset.entry_id}"
     fallback = f"{number}-{asset.id}{'-' + variant if variant else ''}"
     # A judge never learns the uploader's own file name: it may carry the author's name.
-    shown = fallback if sees_as_judge_only(current_user, asset.entry) else asset.original_name or fallback
+    shown = fallback if judge_only else asset.original_name or fallback
     response = send_file(store.path(key), mimetype=mime, conditional=True, max_age=0)
     response.headers["Content-Disposition"] = content_disposition(shown, fallback,
                                                                   inline=asset.role != "h5_package")

@@ -2,13 +2,13 @@
 keyboard. Blind rounds show nothing of who made an entry."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..files.views import h5_frame_url
 from ..forms_common import ConfirmForm
 from ..models import JudgeAssignment, Round
@@ -89,20 +89,26 @@ def score_page(assignment_id: int):
 
 @bp.route("/assignments/<int:assignment_id>/score", methods=["POST"])
 @require(is_judge)
+@limiter.limit(lambda: current_app.config["AUTOSAVE_LIMIT"], key_func=lambda: f"judge:{current_user.id}")
 def save_score(assignment_id: int):
     item = _item(assignment_id)
     data = request.get_json(silent=True) if request.is_json else None
-    as_json = data is not None
+    as_json = request.is_json
+    if as_json and not (isinstance(data, dict) and isinstance(data.get("values", {}), dict)):
+        return jsonify(ok=False, message=_("The request could not be understood.")), 400
     if data is None:
         data = {"values": {k[1:]: v for k, v in request.form.items() if k.startswith("c") and k[1:].isdigit()},
                 "comment": request.form.get("comment", ""), "version": request.form.get("version"),
                 "final": request.form.get("final") == "1"}
+    # A page loaded before any score existed carries no version: that is version 0,
+    # so a second tab cannot overwrite a score it never saw.
     try:
-        version = int(data["version"]) if data.get("version") not in (None, "") else None
+        version = int(data.get("version") or 0)
     except (TypeError, ValueError):
-        version = None
+        return jsonify(ok=False, message=_("The request could not be understood.")), 400
     try:
-        score = judge_scores.record_score(current_user, item, data.get("values") or {}, data.get("comment") or "",
+        comment = data.get("comment") if isinstance(data.get("comment"), str) else ""
+        score = judge_scores.record_score(current_user, item, data.get("values") or {}, comment,
                                           final=bool(data.get("final")), expected_version=version)
     except ServiceError as exc:
         db.session.rollback()

@@ -42,7 +42,38 @@ def _personal_tags(info: dict) -> list[str]:
     found = set()
     for tags in [info.get("format", {}).get("tags", {})] + [s.get("tags", {}) for s in info.get("streams", [])]:
         found.update(k for k in tags if k.lower() not in TECHNICAL_TAGS)
+    for stream in info.get("streams", []):
+        # cover art (with its own EXIF), data, subtitle and attachment streams
+        if stream.get("codec_type") not in ("audio", "video") or stream.get("disposition", {}).get("attached_pic"):
+            found.add(f"stream:{stream.get('codec_type')}")
     return sorted(found)
+
+
+PLAIN_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pdin", b"moof", b"mfra", b"sidx",
+               b"styp"}
+
+
+def extra_boxes(path: Path) -> list[str]:
+    """Top-level MP4/MOV boxes beyond the media's own (an XMP `uuid` box can
+    name the creator): read from the box headers alone, never the media."""
+    found = []
+    size_left = path.stat().st_size
+    with path.open("rb") as fh:
+        offset = 0
+        while offset + 8 <= size_left and len(found) < 50:
+            fh.seek(offset)
+            header = fh.read(16)
+            size, kind = int.from_bytes(header[:4], "big"), header[4:8]
+            if size == 1 and len(header) >= 16:
+                size = int.from_bytes(header[8:16], "big")
+            elif size == 0:
+                size = size_left - offset
+            if size < 8:
+                break
+            if kind not in PLAIN_BOXES:
+                found.append(kind.decode("latin-1"))
+            offset += size
+    return found
 
 
 def probe(path: Path) -> Probe:
@@ -117,7 +148,7 @@ def strip_metadata(path: Path, out: Path) -> Path:
     """The same streams without the container's tags (names, places, devices,
     dates): copied, not re-encoded."""
     cmd = ["ffmpeg", "-v", "error", "-protocol_whitelist", "file", "-i", "file:" + str(path),
-           "-map", "0", "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy",
+           "-map", "0:V?", "-map", "0:a?", "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy",
            "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact", "-y", str(out)]
     try:
         done = subprocess.run(cmd, capture_output=True, timeout=POSTER_TIMEOUT_S * 10, check=False)

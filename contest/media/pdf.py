@@ -31,7 +31,10 @@ def clean_pdf(path: Path, out: Path) -> int:
             raise PdfRejected(_("The PDF must have between 1 and %(n)d pages.", n=MAX_PAGES))
         writer = PdfWriter()
         for page in reader.pages:
-            page.pop(NameObject("/AA"), None)
+            # Annotations carry their authors' names and link actions; pieces and
+            # page metadata carry the producing application's records.
+            for key in ("/AA", "/Annots", "/PieceInfo", "/Metadata"):
+                page.pop(NameObject(key), None)
             writer.add_page(page)
         root = writer.root_object
         for key in ROOT_KEYS_DROPPED:

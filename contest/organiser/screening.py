@@ -130,6 +130,6 @@ def sensitive_terms():
 def delete_sensitive_term(term_id: int):
     term = db.session.get(SensitiveTerm, term_id) or abort(404)
     if ConfirmForm().validate_on_submit():
-        flags.remove_term(current_user, term)
-        db.session.commit()
+        with saving():
+            flags.remove_term(current_user, term)
     return redirect(url_for("organiser.sensitive_terms"))

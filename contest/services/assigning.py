@@ -23,7 +23,8 @@ class AssignmentImpossible(ServiceError):
 
 
 def conflict_reason(judge: User, entry: Entry, declared: set[tuple[int, int]]) -> str | None:
-    if judge.id == entry.owner_id or any(a.user_id == judge.id for a in entry.authors):
+    if judge.id == entry.owner_id or any(a.user_id == judge.id or a.name == judge.real_name
+                                         for a in entry.authors):
         return _("the judge is its author")
     units = {entry.unit_id, entry.owner.unit_id} - {None}
     if judge.unit_id is not None and judge.unit_id in units:

@@ -167,7 +167,27 @@ def save_draft(entry: Entry, data: dict, *, expected_version: int | None = None)
     entry.version += 1
     entry.updated_at = utcnow()
     db.session.flush()
+    after_change(entry)
     return entry
+
+
+def after_change(entry: Entry, actor: User | None = None) -> None:
+    """A submitted entry changed by its entrant: still complete, it keeps its
+    place (hash and flags brought up to date); no longer complete, it goes back
+    to draft until submitted again."""
+    if entry.status != "submitted":
+        return
+    if submission_errors(entry):
+        entry.status = "draft"
+        _event(entry, actor or entry.owner, "submitted", "draft",
+               _("Changed after submission and no longer complete."))
+        audit.record(actor or entry.owner, "entry.unsubmitted", entry, details={"number": entry.number})
+        db.session.flush()
+        return
+    entry.content_hash = content_hash(entry)
+    from . import flags
+
+    flags.refresh_flags(entry)
 
 
 # --- submitting -------------------------------------------------------------

@@ -12,7 +12,7 @@ from ..models import Asset, Entry, EntryFlag, SensitiveTerm, TextBand, User
 from ..sanitize import plain_text
 from ..textsim import bands, minhash, shingles, similarity
 from . import audit
-from .errors import ValidationErrors
+from .errors import ServiceError, ValidationErrors
 
 SIMILAR_AT = 0.6       # estimated Jaccard similarity of 5-character shingles
 CONTEXT = 15           # characters either side of a matched term
@@ -121,6 +121,12 @@ def add_terms(actor: User, text: str) -> list[str]:
 
 
 def remove_term(actor: User, term: SensitiveTerm) -> None:
+    from .. import policies
+
+    author = db.session.get(User, term.created_by_id) if term.created_by_id else None
+    shared = author is not None and policies.organiser_units(actor) & author.unit_ids_for("organiser")
+    if not (policies.is_admin(actor) or shared or (author is not None and author.id == actor.id)):
+        raise ServiceError(_("Only the unit that added a term, or an administrator, may remove it."))
     db.session.delete(term)
     db.session.flush()
     audit.record(actor, "sensitive_terms.remove", None, details={"term": term.term})

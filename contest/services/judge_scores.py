@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from .. import scoring
 from ..extensions import db
@@ -54,9 +55,15 @@ def record_score(judge: User, item: JudgeAssignment, values: dict, comment: str 
     if errors:
         raise ValidationErrors(errors)
     score = item.score
+    if score is not None:
+        # Lock the row (PostgreSQL; SQLite writers are already serialised) before comparing.
+        db.session.execute(select(Score.id).where(Score.id == score.id).with_for_update())
+        db.session.refresh(score)
     if score is not None and expected_version is not None and expected_version != score.version:
         raise ScoreConflict(_("This score was changed in another window. Reload to see the latest version."))
     if score is None:
+        if expected_version:
+            raise ScoreConflict(_("This score was changed in another window. Reload to see the latest version."))
         score = Score(assignment=item, version=0)
         db.session.add(score)
     total = None

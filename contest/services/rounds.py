@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from .. import scoring
 from ..extensions import db
@@ -73,12 +73,15 @@ def save_round(actor: User, contest: Contest, rnd: Round | None, data: dict) -> 
         db.session.flush()
         audit.record(actor, "round.update", rnd, details={"closes_at": str(closes)})
         return rnd
+    if not creating and (k != rnd.judges_per_entry or {c.id for c in cats} != {c.id for c in rnd.categories}):
+        clear_assignment(rnd)   # made for other settings: must be made again
     rnd.name, rnd.categories, rnd.judges_per_entry = name, list(cats), k
     rnd.blind = bool(data.get("blind", True))
     rnd.opens_at, rnd.closes_at = opens, closes
     rnd.aggregation, rnd.advance_rule = data["aggregation"], data["advance_rule"]
     rnd.advance_value = data.get("advance_value")
-    rnd.disagreement_at = data.get("disagreement_at") or 25.0
+    at = data.get("disagreement_at")
+    rnd.disagreement_at = 25.0 if at is None else float(at)
     db.session.flush()
     audit.record(actor, "round.create" if creating else "round.update", rnd, details={"name": name})
     return rnd
@@ -110,6 +113,13 @@ def save_criterion(actor: User, rnd: Round, criterion: Criterion | None, data: d
     return criterion
 
 
+def clear_assignment(rnd: Round) -> None:
+    """Forget a draft round's assignment (its panel, k or categories changed)."""
+    db.session.execute(delete(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id))
+    db.session.execute(delete(RoundEntry).where(RoundEntry.round_id == rnd.id))
+    db.session.flush()
+
+
 def delete_criterion(actor: User, criterion: Criterion) -> None:
     rnd = criterion.round
     _require_state(rnd, "draft")
@@ -130,6 +140,8 @@ def add_judge(actor: User, rnd: Round, category: Category, judge: User, max_load
         raise ValidationErrors({"max_load": _("Please enter a positive number.")})
     member = PanelMember(round=rnd, category=category, judge=judge, max_load=max_load)
     db.session.add(member)
+    if rnd.state == "draft":
+        clear_assignment(rnd)
     db.session.flush()
     audit.record(actor, "round.panel_add", rnd, details={"judge": judge.id, "category": category.code})
     return member
@@ -139,6 +151,7 @@ def remove_judge(actor: User, member: PanelMember) -> None:
     _require_state(member.round, "draft")
     rnd = member.round
     rnd.panel.remove(member)
+    clear_assignment(rnd)
     db.session.flush()
     audit.record(actor, "round.panel_remove", rnd, details={"judge": member.judge_id})
 
@@ -154,6 +167,8 @@ def eligible_entries(rnd: Round) -> list[Entry]:
     those its predecessor advanced."""
     cat_ids = [c.id for c in rnd.categories]
     before = previous_round(rnd)
+    if before is not None and before.state != "finalised":
+        return []   # the next round takes its entries only once this one is final
     if before is None:
         stmt = select(Entry).where(Entry.contest_id == rnd.contest_id, Entry.status == "accepted",
                                    Entry.category_id.in_(cat_ids))
@@ -189,7 +204,7 @@ def open_round(actor: User, rnd: Round, now: datetime | None = None) -> None:
         if not any(p.category_id == cat.id for p in rnd.panel):
             problems.append(_("Category %(code)s has no judges.", code=cat.code))
     entry_count = db.session.scalar(select(func.count(RoundEntry.id)).where(RoundEntry.round_id == rnd.id))
-    if not entry_count:
+    if not entry_count or not _assignment_current(rnd):
         problems.append(_("Assign the judges first."))
     if problems:
         raise ServiceError(" ".join(problems))
@@ -197,6 +212,26 @@ def open_round(actor: User, rnd: Round, now: datetime | None = None) -> None:
     rnd.opens_at = rnd.opens_at or (now or utcnow())
     db.session.flush()
     audit.record(actor, "round.open", rnd, details={"entries": entry_count})
+
+
+def _assignment_current(rnd: Round) -> bool:
+    """The saved assignment still fits: the same entries, k judges each (at
+    least one when all panel judges score), all of them on the panel now."""
+    listed = set(db.session.scalars(select(RoundEntry.entry_id).where(RoundEntry.round_id == rnd.id)))
+    if listed != {e.id for e in eligible_entries(rnd)}:
+        return False
+    panel = {(p.category_id, p.judge_id) for p in rnd.panel}
+    held: dict[int, int] = {}
+    rows = db.session.execute(
+        select(JudgeAssignment.entry_id, JudgeAssignment.judge_id, Entry.category_id)
+        .join(Entry, Entry.id == JudgeAssignment.entry_id)
+        .where(JudgeAssignment.round_id == rnd.id, JudgeAssignment.state != "recused"))
+    for entry_id, judge_id, category_id in rows:
+        if (category_id, judge_id) not in panel:
+            return False
+        held[entry_id] = held.get(entry_id, 0) + 1
+    need = rnd.judges_per_entry or 1
+    return all(held.get(e, 0) >= need for e in listed)
 
 
 def close_round(actor: User, rnd: Round) -> None:
@@ -240,7 +275,6 @@ def results(rnd: Round, by_entry: dict | None = None) -> list[dict]:
     a round of 10,000 entries is read in one query."""
     by_entry = totals(rnd) if by_entry is None else by_entry
     agg = scoring.aggregate(by_entry, rnd.aggregation)
-    rank = scoring.ranks(agg)
     spread = scoring.disagreement(by_entry)
     rows = []
     found = db.session.execute(
@@ -252,19 +286,28 @@ def results(rnd: Round, by_entry: dict | None = None) -> list[dict]:
         entry = EntryRow(entry_id, number, title, category_id)
         d = spread.get(entry_id)
         rows.append({"round_entry": re, "entry": entry, "totals": by_entry.get(entry_id, {}),
-                     "score": agg.get(entry_id), "rank": rank.get(entry_id),
+                     "score": agg.get(entry_id), "rank": None,
                      "spread": d.spread if d else None, "stdev": d.stdev if d else None,
                      "flagged": bool(d and d.spread >= rnd.disagreement_at)})
+    # Ranks are within a category: categories compete separately.
+    for cat_rows in _by_category(rows).values():
+        rank = scoring.ranks({r["entry"].id: r["score"] for r in cat_rows if r["score"] is not None})
+        for r in cat_rows:
+            r["rank"] = rank.get(r["entry"].id)
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["entry"].number or ""))
     return rows
 
 
-def _cut(rows: list[dict], rnd: Round) -> None:
-    """Apply the round's rule per category; ties at the cut all advance."""
+def _by_category(rows: list[dict]) -> dict[int, list[dict]]:
     by_cat: dict[int, list[dict]] = {}
     for row in rows:
         by_cat.setdefault(row["entry"].category_id, []).append(row)
-    for cat_rows in by_cat.values():
+    return by_cat
+
+
+def _cut(rows: list[dict], rnd: Round) -> None:
+    """Apply the round's rule per category; ties at the cut all advance."""
+    for cat_rows in _by_category(rows).values():
         scored = {r["entry"].id: r["score"] for r in cat_rows if r["score"] is not None}
         cat_rank = scoring.ranks(scored)
         if rnd.advance_rule == "top_n":
@@ -280,7 +323,8 @@ def _cut(rows: list[dict], rnd: Round) -> None:
             elif row["score"] is None:
                 row["advance"] = False
             elif rnd.advance_rule == "min_score":
-                row["advance"] = row["score"] >= float(rnd.advance_value or 0)
+                # rounded like ranks, so 59.999999999999986 reaches a cut of 60
+                row["advance"] = round(row["score"], 6) >= float(rnd.advance_value or 0)
             else:
                 row["advance"] = cat_rank[row["entry"].id] <= places
 
@@ -322,7 +366,11 @@ def _stamp(rnd: Round) -> tuple:
         .where(RoundEntry.round_id == rnd.id, RoundEntry.decision_reason.is_not(None))
         .order_by(RoundEntry.id)).all())
     entries = db.session.scalar(select(func.count(RoundEntry.id)).where(RoundEntry.round_id == rnd.id))
-    return (rnd.id, rnd.state, rnd.aggregation, rnd.advance_rule, rnd.advance_value, rnd.disagreement_at,
+    states = tuple(db.session.execute(
+        select(JudgeAssignment.state, func.count(JudgeAssignment.id), func.max(JudgeAssignment.id))
+        .where(JudgeAssignment.round_id == rnd.id).group_by(JudgeAssignment.state)
+        .order_by(JudgeAssignment.state)).all())
+    return (rnd.id, rnd.state, states, rnd.aggregation, rnd.advance_rule, rnd.advance_value, rnd.disagreement_at,
             entries, scored[0], str(scored[1]), by_hand)
 
 
@@ -334,8 +382,13 @@ def results_table(rnd: Round) -> tuple[list[dict], dict]:
     if key not in _TABLES:
         by_entry = totals(rnd)
         rows = preview_advancement(rnd, by_entry)
-        cut = int(rnd.advance_value or 0) if rnd.advance_rule == "top_n" else max(1, len(rows) // 3)
-        _TABLES[key] = (rows, scoring.robustness(by_entry, cut) if rows else {})
+        stability: dict = {}
+        for cat_rows in _by_category(rows).values():
+            # Each category against its own number of places under the round's rule.
+            places = max(1, sum(1 for r in cat_rows if r["advance"]))
+            stability.update(scoring.robustness(
+                {r["entry"].id: by_entry[r["entry"].id] for r in cat_rows if r["entry"].id in by_entry}, places))
+        _TABLES[key] = (rows, stability)
         while len(_TABLES) > _TABLES_KEPT:
             _TABLES.pop(next(iter(_TABLES)))
     rows, stability = _TABLES[key]
@@ -386,6 +439,7 @@ def declare_conflict(actor: User, rnd: Round, judge: User, number: str, reason: 
     """An organiser records a conflict; an assignment that breaks it is moved."""
     from . import assigning
 
+    _require_state(rnd, "draft", "open")
     entry = db.session.scalar(select(Entry).where(Entry.number == (number or "").strip(),
                                                   Entry.contest_id == rnd.contest_id))
     if entry is None:

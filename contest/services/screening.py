@@ -28,6 +28,11 @@ def screen_entry(actor: User, entry: Entry, decision: str, reason: str | None = 
     if entry.status not in SCREENABLE:
         raise ServiceError(_("Entry %(number)s cannot be screened in its present state.",
                              number=entry.number or entry.id))
+    from ..models import RoundEntry
+
+    if db.session.scalar(select(RoundEntry.id).where(RoundEntry.entry_id == entry.id).limit(1)):
+        raise ServiceError(_("Entry %(number)s is already being judged: its screening can no longer change.",
+                             number=entry.number))
     old, new = entry.status, DECISIONS[decision]
     entry.status = new
     entry.status_reason = reason or None
@@ -53,10 +58,11 @@ def screen_many(actor: User, contest: Contest, entry_ids: list[int], decision: s
     entries = db.session.scalars(select(Entry).where(Entry.id.in_(entry_ids), Entry.contest_id == contest.id))
     result = BulkResult([], [])
     for entry in entries:
-        if entry.status in SCREENABLE:
-            screen_entry(actor, entry, decision, reason)
+        try:
+            with db.session.begin_nested():
+                screen_entry(actor, entry, decision, reason)
             result.done.append(entry.number)
-        else:
+        except ServiceError:
             result.skipped.append(entry.number or str(entry.id))
     return result
 

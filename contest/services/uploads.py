@@ -92,6 +92,9 @@ def add_upload(actor: User, entry: Entry, stream: BinaryIO, filename: str | None
     db.session.add(asset)
     db.session.flush()
     audit.record(actor, "entry.upload", entry, details={"asset": asset.id, "role": role, "size": asset.size})
+    from .entries import after_change
+
+    after_change(entry, actor)
     return asset
 
 
@@ -208,7 +211,8 @@ def _without_personal_tags(path: Path, mime: str) -> None:
     """Blind judging: a video's or recording's own tags (title, artist,
     location, device) must not reach the judges. Rewritten in place only when
     there is something to remove; the stored hash stays that of the upload."""
-    if not av.probe(path).personal_tags:
+    boxy = mime in ("video/mp4", "video/quicktime", "audio/mp4")
+    if not av.probe(path).personal_tags and not (boxy and av.extra_boxes(path)):
         return
     cleaned = path.with_name(path.name + ".clean" + CONTAINER_SUFFIX[mime])
     try:
@@ -227,4 +231,7 @@ def remove_upload(actor: User, asset: Asset) -> list[str]:
     entry.assets.remove(asset)
     db.session.flush()
     audit.record(actor, "entry.remove_file", entry, details={"asset": asset.id, "role": asset.role})
+    from .entries import after_change
+
+    after_change(entry, actor)
     return keys

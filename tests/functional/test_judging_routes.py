@@ -1,71 +1,21 @@
 """Judging through the real routes: the judge's panel, the organiser's round,
 access rules and blind review."""
-import io
 import json
 
 import pytest
-from PIL import Image
 
 from contest.extensions import db
 from contest.models import JudgeAssignment, Round, Score
-from contest.services import assigning, rounds, screening, uploads
+from contest.services import rounds
 from tests import factories
 from tests.conftest import csrf_token, login
-
-CANARIES = ("金丝雀作者", "13755550000", "金丝雀单位", "金丝雀作者文件", "金丝雀合作者", "万山海洋开发试验区")
-
-
-@pytest.fixture
-def judged(world):
-    """An open blind round: two judges, three accepted entries, one of them full of canaries."""
-    organiser = world.users["organiser"]
-    canary_unit = factories.unit("金丝雀单位", "enterprise", "万山海洋开发试验区")
-    author = factories.user(name="金丝雀作者", unit_=canary_unit, phone="13755550000")
-    author.district = "万山海洋开发试验区"
-    canary = factories.entry(author, world.image_category, title="金丝雀之外的标题", body="", submit=False,
-                             authors=None)
-    canary.authors[0].name = "金丝雀作者"
-    from contest.models import EntryAuthor
-
-    canary.authors.append(EntryAuthor(name="金丝雀合作者", position=1))
-    picture = io.BytesIO()
-    exif = Image.Exif()
-    exif[0x013B] = "金丝雀作者"   # Artist
-    Image.new("RGB", (80, 60), "green").save(picture, "JPEG", exif=exif)
-    uploads.add_upload(author, canary, io.BytesIO(picture.getvalue()), "金丝雀作者文件.jpg")
-    author.birth_date = author.birth_date or __import__("datetime").date(1990, 1, 1)
-    from contest.services import entries
-
-    entries.submit_entry(author, canary, pledge=True, licence=True, ip="10.0.0.9")
-    others = [factories.image_entry(factories.user(), world.image_category, color=(i * 40, 10, 10))
-              for i in range(2)]
-    for e in [canary, *others]:
-        screening.screen_entry(organiser, e, "accept")
-    judges = [world.users["judge"], factories.user("judge", name="第二评委")]
-    rnd = rounds.save_round(organiser, world.contest, None, {
-        "name": "初评", "categories": [world.image_category], "judges_per_entry": 2, "aggregation": "mean",
-        "advance_rule": "top_n", "advance_value": 1, "blind": True})
-    rounds.save_criterion(organiser, rnd, None, {"name": "画面", "max_points": 10})
-    rounds.save_criterion(organiser, rnd, None, {"name": "立意", "max_points": 10})
-    for j in judges:
-        rounds.add_judge(organiser, rnd, world.image_category, j)
-    assigning.assign_judges(organiser, rnd)
-    rounds.open_round(organiser, rnd)
-    db.session.commit()
-    return rnd, judges, canary, others
-
-
-def _mine(judge, rnd):
-    return db.session.scalars(db.select(JudgeAssignment).where(
-        JudgeAssignment.judge_id == judge.id, JudgeAssignment.round_id == rnd.id)
-        .order_by(JudgeAssignment.order_key)).all()
 
 
 def test_blind_round_shows_the_judge_nothing_of_the_author(client, judged):
     rnd, judges, canary, _others = judged
     judge = judges[0]
     login(client, judge)
-    item = next(i for i in _mine(judge, rnd) if i.entry_id == canary.id)
+    item = next(i for i in factories.assignments_of(judge, rnd) if i.entry_id == canary.id)
     pages = [client.get("/judge/"), client.get(f"/judge/rounds/{rnd.id}"),
              client.get(f"/judge/rounds/{rnd.id}?show=todo"), client.get(f"/judge/assignments/{item.id}")]
     token = csrf_token(client, f"/judge/assignments/{item.id}")
@@ -79,7 +29,7 @@ def test_blind_round_shows_the_judge_nothing_of_the_author(client, judged):
         assert response.status_code == 200, response.request.path
         blob = response.get_data() + str(response.headers).encode()
         response.close()
-        for canary_text in CANARIES:
+        for canary_text in factories.CANARIES:
             assert canary_text.encode() not in blob, (canary_text, response.request.path)
 
 
@@ -96,7 +46,7 @@ def test_a_judge_scores_and_sees_progress(client, judged):
     rnd, judges, _canary, _others = judged
     judge = judges[0]
     login(client, judge)
-    items = _mine(judge, rnd)
+    items = factories.assignments_of(judge, rnd)
     c1, c2 = rnd.criteria
     for n, item in enumerate(items, start=1):
         token = csrf_token(client, f"/judge/assignments/{item.id}")
@@ -116,11 +66,11 @@ def test_a_judge_never_sees_another_judges_scores(client, judged):
     c1, c2 = rnd.criteria
     from contest.services import judge_scores
 
-    for item in _mine(second, rnd):
+    for item in factories.assignments_of(second, rnd):
         judge_scores.record_score(second, item, {str(c1.id): 3.5, str(c2.id): 2.5}, "第二评委的评语", final=True)
     db.session.commit()
     login(client, first)
-    for item in _mine(first, rnd):
+    for item in factories.assignments_of(first, rnd):
         page = client.get(f"/judge/assignments/{item.id}").get_data(as_text=True)
         assert "第二评委的评语" not in page and 'value="3.5"' not in page
     assert "第二评委的评语" not in client.get(f"/judge/rounds/{rnd.id}").get_data(as_text=True)
@@ -129,7 +79,7 @@ def test_a_judge_never_sees_another_judges_scores(client, judged):
 def test_judging_access_rules(client, world, judged):
     rnd, judges, _canary, _others = judged
     first, second = judges
-    theirs = _mine(second, rnd)[0]
+    theirs = factories.assignments_of(second, rnd)[0]
     c1 = rnd.criteria[0]
     login(client, first)
     token = csrf_token(client)
@@ -146,7 +96,7 @@ def test_judging_access_rules(client, world, judged):
                 f"/console/contests/{world.contest.id}/rounds"):
         assert client.get(url).status_code == 403
     # outside the round's window the score is refused
-    mine = _mine(first, rnd)[0]
+    mine = factories.assignments_of(first, rnd)[0]
     db.session.get(Round, rnd.id).state = "closed"
     db.session.commit()
     login(client, first)
@@ -159,7 +109,7 @@ def test_judging_access_rules(client, world, judged):
 def test_stale_tab_gets_a_conflict_message(client, judged):
     rnd, judges, _canary, _others = judged
     judge = judges[0]
-    item = _mine(judge, rnd)[0]
+    item = factories.assignments_of(judge, rnd)[0]
     c1 = rnd.criteria[0]
     login(client, judge)
     headers = {"X-CSRFToken": csrf_token(client), "Content-Type": "application/json"}
@@ -180,7 +130,7 @@ def test_organiser_runs_the_round_to_the_end(client, world, judged):
 
     c1, c2 = rnd.criteria
     for judge in judges:
-        for i, item in enumerate(_mine(judge, rnd)):
+        for i, item in enumerate(factories.assignments_of(judge, rnd)):
             judge_scores.record_score(judge, item, {str(c1.id): 5 + i, str(c2.id): 5}, final=True)
     db.session.commit()
     login(client, world.users["organiser"])
@@ -201,7 +151,7 @@ def test_recusal_through_the_page(client, world, judged):
     third = factories.user("judge", name="第三评委")
     rounds.add_judge(world.users["organiser"], rnd, rnd.categories[0], third)
     db.session.commit()
-    item = _mine(judge, rnd)[0]
+    item = factories.assignments_of(judge, rnd)[0]
     login(client, judge)
     token = csrf_token(client, f"/judge/assignments/{item.id}")
     r = client.post(f"/judge/assignments/{item.id}/recuse", data={"reason": "作者是我的亲属", "csrf_token": token})
@@ -219,7 +169,7 @@ def test_entrant_sees_whether_it_advanced_but_no_score(client, world, judged):
 
     c1, c2 = rnd.criteria
     for judge in judges:
-        for item in _mine(judge, rnd):
+        for item in factories.assignments_of(judge, rnd):
             high = item.entry_id == canary.id
             judge_scores.record_score(judge, item, {str(c1.id): 9.5 if high else 3, str(c2.id): 9}, "评委甲的意见",
                                       final=True)
@@ -239,7 +189,7 @@ def test_organiser_declares_a_conflict_and_the_entry_moves(client, world, judged
     third = factories.user("judge", name="第三评委")
     rounds.add_judge(world.users["organiser"], rnd, rnd.categories[0], third)
     db.session.commit()
-    item = next(i for i in _mine(judges[0], rnd))
+    item = next(i for i in factories.assignments_of(judges[0], rnd))
     number = item.entry.number
     login(client, world.users["organiser"])
     page = f"/console/rounds/{rnd.id}"
