@@ -327,6 +327,13 @@ def _cut(rows: list[dict], rnd: Round) -> None:
                 row["advance"] = round(row["score"], 6) >= float(rnd.advance_value or 0)
             else:
                 row["advance"] = cat_rank[row["entry"].id] <= places
+        # Ties at the cut: more advance than there are places, all on the last rank.
+        if places:
+            inside = [r for r in cat_rows if r.get("advance") and r["entry"].id in cat_rank]
+            if len(inside) > places:
+                last = max(cat_rank[r["entry"].id] for r in inside)
+                for r in inside:
+                    r["tied_at_cut"] = cat_rank[r["entry"].id] == last
 
 
 def set_advancement(actor: User, round_entry: RoundEntry, advanced: bool, reason: str) -> None:

@@ -112,6 +112,7 @@ def test_ties_at_the_cut_all_advance_and_manual_changes_need_a_reason(setup):
     rounds.close_round(organiser, rnd)
     rows = rounds.preview_advancement(rnd)
     assert sum(1 for r in rows if r["advance"]) == 3
+    assert sum(1 for r in rows if r.get("tied_at_cut")) == 3   # shown to the organiser as a tie
     last = db.session.get(RoundEntry, next(r["round_entry"].id for r in rows if r["entry"].id == entries[5].id))
     with pytest.raises(ValidationErrors):
         rounds.set_advancement(organiser, last, True, "")
