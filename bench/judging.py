@@ -8,14 +8,10 @@
 Last line: aggregate_s=<x> assign_s=<y> queue_ms=<a> results_ms=<b> queries_per_page=<n>"""
 from __future__ import annotations
 
-import os
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -67,32 +63,18 @@ def assignment_seconds(rng: random.Random) -> float:
 
 
 def pages(rng: random.Random) -> tuple[float, float, int, int]:
-    workdir = Path(tempfile.mkdtemp(prefix="contest-bench-"))
-    os.environ.update(CONTEST_ENV="development", CONTEST_SECRET_KEY=secrets.token_hex(32),
-                      CONTEST_DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
-                      CONTEST_UPLOAD_DIR=str(workdir / "uploads"))
-    from flask_migrate import upgrade
     from sqlalchemy import event, insert, select
 
-    from contest import create_app
+    from bench.setup import scene
     from contest.extensions import db
-    from contest.models import Entry, EntryAuthor, JudgeAssignment, RoleGrant, RoundEntry, Score, Unit, User
-    from contest.services import accounts, contests, rounds
+    from contest.models import Contest, Entry, EntryAuthor, JudgeAssignment, RoleGrant, RoundEntry, Score, User
+    from contest.services import contests, rounds
 
-    app = create_app({"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+    made = scene(closed_days_ago=10)
+    app, now = made.app, made.now
     with app.app_context():
-        upgrade()
-        office = Unit(name="市委网信办", kind="office")
-        db.session.add(office)
-        db.session.flush()
-        organiser = accounts.create_user(phone="13800000002", name="组织者", password="bench-pass-1",
-                                         role="organiser", unit=office)
-        now = datetime.now(UTC)
-        programme = contests.save_programme(None, None, {"year": now.year, "title": "工程", "lead_unit": office})
-        contest = contests.save_contest(None, None, {
-            "programme": programme, "code": "GS", "slug": "bench", "title": "征集", "lead_unit": office,
-            "submission_start": now - timedelta(days=30), "submission_end": now - timedelta(days=10),
-            "entries_per_entrant": 1, "votes_per_day": 5, "vote_weight": 0})
+        organiser = db.session.get(User, made.organiser)
+        contest = db.session.get(Contest, made.contest)
         cat = contests.save_category(None, contest, None, {"code": "A", "name": "组A", "kind": "story"})
         rnd = rounds.save_round(organiser, contest, None, {
             "name": "初评", "categories": [cat], "judges_per_entry": JUDGES_PER_ENTRY, "aggregation": "zscore",

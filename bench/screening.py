@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
-import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,33 +30,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="contest-bench-"))
-    os.environ.update(CONTEST_ENV="development", CONTEST_SECRET_KEY=secrets.token_hex(32),
-                      CONTEST_DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
-                      CONTEST_UPLOAD_DIR=str(workdir / "uploads"))
-
-    from flask_migrate import upgrade
     from sqlalchemy import insert, text
 
-    from contest import create_app
+    from bench.setup import scene
     from contest.extensions import db
-    from contest.models import Entry, EntryAuthor, Unit, User
-    from contest.services import accounts, contests
+    from contest.models import Contest, Entry, EntryAuthor, User
+    from contest.services import contests
 
-    app = create_app({"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+    made = scene()
+    app, now = made.app, made.now
     with app.app_context():
-        upgrade()
-        office = Unit(name="市委网信办", kind="office")
-        db.session.add(office)
-        db.session.flush()
-        organiser = accounts.create_user(phone="13800000002", name="组织者", password="bench-pass-1",
-                                         role="organiser", unit=office)
-        now = datetime.now(UTC)
-        programme = contests.save_programme(None, None, {"year": now.year, "title": "工程", "lead_unit": office})
-        contest = contests.save_contest(None, None, {
-            "programme": programme, "code": "GS", "slug": "bench", "title": "征集", "lead_unit": office,
-            "submission_start": now - timedelta(days=30), "submission_end": now - timedelta(days=1),
-            "entries_per_entrant": 1, "votes_per_day": 5, "vote_weight": 0})
+        organiser = db.session.get(User, made.organiser)
+        contest = db.session.get(Contest, made.contest)
         cats = [contests.save_category(None, contest, None, {"code": c, "name": f"组{c}", "kind": "story"})
                 for c in "ABCD"]
         owner_rows = [{"phone": f"139{i:08d}", "password_hash": "x", "real_name": f"网民{i}",
