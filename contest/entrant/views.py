@@ -86,13 +86,18 @@ def _entry_form(entry: Entry) -> EntryForm:
     return form
 
 
+def _read_only(entry: Entry):
+    """Where a page that changes the entry sends its user once it cannot change."""
+    flash(_("This entry can no longer be changed."), "info")
+    return redirect(url_for("entrant.status", entry_id=entry.id))
+
+
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(entry_id: int):
     entry = _entry(entry_id, speaks_for_entry)
     if not can_edit_entry(current_user, entry):
-        flash(_("This entry can no longer be changed."), "info")
-        return redirect(url_for("entrant.status", entry_id=entry.id))
+        return _read_only(entry)
     form = _entry_form(entry)
     if form.validate_on_submit():
         with saving(form) as outcome:
@@ -210,8 +215,7 @@ def remove_file(entry_id: int, asset_id: int):
 def submit(entry_id: int):
     entry = _entry(entry_id, speaks_for_entry)
     if not can_edit_entry(current_user, entry):
-        flash(_("This entry can no longer be changed."), "info")
-        return redirect(url_for("entrant.status", entry_id=entry.id))
+        return _read_only(entry)
     form = SubmitForm()
     owner = entry.owner
     if form.validate_on_submit():

@@ -77,6 +77,12 @@ def h5_frame_url(asset: Asset) -> str:
     return url_for("files.h5_member", token=_h5_serializer().dumps(asset.id), name="index.html")
 
 
+def h5_src_for(entry) -> str | None:
+    """The sandboxed address of an entry's H5 package, if it has one."""
+    package = next((a for a in entry.assets if a.role == "h5_package"), None)
+    return h5_frame_url(package) if package else None
+
+
 @bp.route("/h5/<token>/<path:name>")
 def h5_member(token: str, name: str):
     import mimetypes

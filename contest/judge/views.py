@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db, limiter
-from ..files.views import h5_frame_url
+from ..files.views import h5_src_for
 from ..forms_common import ConfirmForm
 from ..models import JudgeAssignment, Round
 from ..policies import can_score, is_judge, require
@@ -80,10 +80,9 @@ def score_page(assignment_id: int):
     prev_id, next_id, _todo = _neighbours(item)
     items = list(db.session.scalars(_mine(item.round_id)))
     done = sum(1 for i in items if i.state == "scored")
-    h5 = next((a for a in item.entry.assets if a.role == "h5_package"), None)
     return render_template("judge/score.html", item=item, rnd=item.round, entry=item.entry,
                            prev_id=prev_id, next_id=next_id, done=done, total=len(items),
-                           open_now=judge_scores.round_is_open(item), h5_src=h5_frame_url(h5) if h5 else None,
+                           open_now=judge_scores.round_is_open(item), h5_src=h5_src_for(item.entry),
                            confirm=ConfirmForm())
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..entrant.forms import ReasonForm
 from ..extensions import db
-from ..files.views import h5_frame_url
+from ..files.views import h5_src_for
 from ..forms_common import ConfirmForm, saving
 from ..models import Contest, Entry, SensitiveTerm, Unit
 from ..models.entries import ENTRY_STATUSES
@@ -81,9 +81,8 @@ def _entry(entry_id: int) -> Entry:
 @require(can_use_console)
 def screening_entry(entry_id: int):
     entry = _entry(entry_id)
-    h5 = next((a for a in entry.assets if a.role == "h5_package"), None)
     return render_template("organiser/screening_entry.html", entry=entry, form=ReasonForm(),
-                           h5_src=h5_frame_url(h5) if h5 else None)
+                           h5_src=h5_src_for(entry))
 
 
 @bp.route("/entries/<int:entry_id>/screen", methods=["POST"])
@@ -100,9 +99,8 @@ def screen(entry_id: int):
         flash(_("Entry %(number)s: %(status)s.", number=entry.number,
                 status=_status_label(entry.status)), "success")
         return redirect(url_for("organiser.screening_list", contest_id=entry.contest_id))
-    h5 = next((a for a in entry.assets if a.role == "h5_package"), None)
     return render_template("organiser/screening_entry.html", entry=entry, form=form,
-                           h5_src=h5_frame_url(h5) if h5 else None), 422
+                           h5_src=h5_src_for(entry)), 422
 
 
 def _status_label(status: str) -> str:

@@ -2,6 +2,30 @@
 (function () {
   "use strict";
 
+  // Shared by the page scripts: the CSRF token and a JSON POST that answers
+  // (status, parsed body or {}) whatever happens on the wire.
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  function postJson(url, payload, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Content-Type", "application/json");
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRFToken", csrf());
+    xhr.onload = function () {
+      var answer = {};
+      try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
+      done(xhr.status, answer);
+    };
+    xhr.onerror = function () { done(0, {}); };
+    xhr.send(JSON.stringify(payload));
+  }
+
+  window.contest = { csrf: csrf, postJson: postJson };
+
   // Countdown to a deadline, on the server's clock: the page carries the
   // server's time, so a phone with a wrong clock still counts correctly.
   function startCountdown(box) {

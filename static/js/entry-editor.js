@@ -6,10 +6,7 @@
   var FIELDS = ["title", "summary", "body", "h5_url", "nominee_name", "nominee_kind"];
   var INTERVAL_MS = 4000;
 
-  function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
+  var csrf = window.contest.csrf;
 
   function visibleChars(html) {
     var doc = new DOMParser().parseFromString(html || "", "text/html");
@@ -105,34 +102,20 @@
       var payload = collect(form);
       payload.version = version.value;
       say(form.dataset.msgSaving, "saving");
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", form.dataset.autosaveUrl);
-      xhr.setRequestHeader("Content-Type", "application/json");
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.setRequestHeader("X-CSRFToken", csrf());
-      xhr.onload = function () {
+      window.contest.postJson(form.dataset.autosaveUrl, payload, function (status, answer) {
         busy = false;
-        var answer = {};
-        try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
-        if (xhr.status === 200 && answer.ok) {
+        if (status === 200 && answer.ok) {
           version.value = answer.version;
           if (!dirty) { dropLocal(); } else { keepLocal(); }
           say(form.dataset.msgSaved.replace("{time}", answer.saved_at), "saved");
-          form.dataset.savedVersion = answer.version;
-        } else if (xhr.status === 409 || xhr.status === 403) {
+        } else if (status === 409 || status === 403) {
           stopped = true;
           say(answer.message || "", "conflict");
         } else {
           dirty = true;
           say(answer.message || form.dataset.msgOffline, "offline");
         }
-      };
-      xhr.onerror = function () {
-        busy = false;
-        dirty = true;
-        say(form.dataset.msgOffline, "offline");
-      };
-      xhr.send(JSON.stringify(payload));
+      });
     }
     setInterval(save, INTERVAL_MS);
     window.addEventListener("online", save);

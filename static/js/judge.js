@@ -3,11 +3,6 @@
    J / K go to the next / previous entry; drafts autosave with a version check. */
 (function () {
   "use strict";
-  function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("score-form");
     if (!form) { return; }
@@ -59,28 +54,20 @@
       dirty = false;
       var values = {};
       inputs.forEach(function (input) { if (input.value !== "") { values[input.name.slice(1)] = input.value; } });
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", form.dataset.autosaveUrl);
-      xhr.setRequestHeader("Content-Type", "application/json");
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.setRequestHeader("X-CSRFToken", csrf());
-      xhr.onload = function () {
+      var payload = { values: values, comment: form.elements.comment.value, version: version.value, final: false };
+      window.contest.postJson(form.dataset.autosaveUrl, payload, function (code, answer) {
         busy = false;
-        var answer = {};
-        try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
-        if (xhr.status === 200 && answer.ok) {
+        if (code === 0) { dirty = true; return; }   // no connection: try again later
+        if (code === 200 && answer.ok) {
           version.value = answer.version;
           status.textContent = form.dataset.msgSaved.replace("{time}", answer.saved_at);
           status.className = "autosave saved";
         } else {
-          if (xhr.status === 409 || xhr.status === 403) { stopped = true; }
+          if (code === 409 || code === 403) { stopped = true; }
           status.textContent = answer.message || "";
           status.className = "autosave conflict";
         }
-      };
-      xhr.onerror = function () { busy = false; dirty = true; };
-      xhr.send(JSON.stringify({ values: values, comment: form.elements.comment.value,
-                                version: version.value, final: false }));
+      });
     }
     setInterval(save, 4000);
   });
