@@ -91,6 +91,7 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from .db_events import install_sqlite_pragmas
+    from .services import round_totals  # noqa: F401  (flushes keep each round's stored totals)
 
     db.init_app(app)
     with app.app_context():

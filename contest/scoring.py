@@ -6,6 +6,7 @@ import math
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 METHODS = ("mean", "median", "trimmed", "zscore")
 TRIM_FROM = 5      # entries with at least this many totals lose their single highest and lowest
@@ -48,30 +49,31 @@ def _pstdev(values: list[float]) -> float:
     if n < 2:
         return 0.0
     m = sum(values) / n
-    return math.sqrt(sum((x - m) ** 2 for x in values) / n)
+    return math.sqrt(sum([(x - m) * (x - m) for x in values]) / n)
 
 
 def zscore(totals: Totals) -> dict[object, float]:
     """μ + σ · mean(zᵢⱼ), zᵢⱼ = (xᵢⱼ − μⱼ)/σⱼ per judge; a judge with fewer than
     ZSCORE_MIN totals, or σⱼ = 0, is standardised with the round's μ and σ."""
-    everything = [x for by_judge in totals.values() for x in by_judge.values()]
-    if not everything:
-        return {}
-    mu, sigma = mean(everything), _pstdev(everything)
     per_judge: dict[object, list[float]] = {}
     for by_judge in totals.values():
         for judge, x in by_judge.items():
             per_judge.setdefault(judge, []).append(x)
-    stats = {}
+    everything = [x for xs in per_judge.values() for x in xs]
+    if not everything:
+        return {}
+    mu, sigma = mean(everything), _pstdev(everything)
+    if sigma == 0:   # every total the same: nothing to standardise
+        return {entry: mu for entry, by_judge in totals.items() if by_judge}
+    centre, scale = {}, {}
     for judge, xs in per_judge.items():
         s = _pstdev(xs)
-        stats[judge] = (mean(xs), s) if len(xs) >= ZSCORE_MIN and s > 0 else (mu, sigma)
+        centre[judge], scale[judge] = (mean(xs), s) if len(xs) >= ZSCORE_MIN and s > 0 else (mu, sigma)
     out = {}
     for entry, by_judge in totals.items():
-        if not by_judge:
-            continue
-        zs = [(x - stats[j][0]) / stats[j][1] if stats[j][1] > 0 else 0.0 for j, x in by_judge.items()]
-        out[entry] = mu + sigma * mean(zs)
+        if by_judge:
+            z = sum([(x - centre[j]) / scale[j] for j, x in by_judge.items()])
+            out[entry] = mu + sigma * z / len(by_judge)
     return out
 
 
@@ -84,8 +86,7 @@ def aggregate(totals: Totals, method: str) -> dict[object, float]:
     return {entry: float(fn(list(by_judge.values()))) for entry, by_judge in totals.items() if by_judge}
 
 
-@dataclass(frozen=True)
-class Disagreement:
+class Disagreement(NamedTuple):
     spread: float
     stdev: float
 

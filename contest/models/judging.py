@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Float, ForeignKey, Index, LargeBinary, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -43,6 +43,9 @@ class Round(db.Model):
     disagreement_at: Mapped[float] = mapped_column(Float, default=25.0)  # spread that flags an entry
     state: Mapped[str] = mapped_column(String(20), default="draft")
     seed: Mapped[int] = mapped_column(default=0)
+    # Raised by every flush that changes a score, an assignment or a decision
+    # (services/round_totals.py): a computed results table is current while it holds.
+    results_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     contest: Mapped[Contest] = relationship()
@@ -90,6 +93,9 @@ class RoundEntry(db.Model):
     rank: Mapped[int | None]
     advanced: Mapped[bool | None]  # None until decided
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The judges' final totals, packed (services/round_totals.py pack / unpack) and
+    # kept up to date by every flush; read with Core queries, not this attribute.
+    totals: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     round: Mapped[Round] = relationship()
     entry: Mapped[Entry] = relationship()

@@ -215,7 +215,10 @@ def round_step(round_id: int, step: str):
 @require(can_use_console)
 def round_results(round_id: int):
     rnd = _round(round_id)
-    rows, stability = rounds.results_table(rnd)
+    rows = rounds.results_table(rnd)
+    # The rank under every method is a view of its own: it ranks the round four times.
+    by_method = request.args.get("view") == "methods"
+    stability = rounds.method_ranks(rnd) if by_method else {}
     sort = request.args.get("sort", "rank")
     if sort == "spread":
         rows.sort(key=lambda r: -(r["spread"] or 0))
@@ -228,7 +231,7 @@ def round_results(round_id: int):
         {j for r in shown for j in r["totals"]})))}
     return render_template("organiser/round_results.html", rnd=rnd, rows=shown, total=len(rows), page=page,
                            pages=max(1, -(-len(rows) // per_page)), judges=judges, stability=stability,
-                           labels=_labels(), form=ReasonForm(), sort=sort)
+                           labels=_labels(), form=ReasonForm(), sort=sort, by_method=by_method)
 
 
 @bp.route("/round-entries/<int:round_entry_id>/advance", methods=["POST"])

@@ -2,8 +2,10 @@
 draft → open → closed → finalised."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gc
+from contextlib import contextmanager
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -21,11 +23,10 @@ from ..models import (
     PanelMember,
     Round,
     RoundEntry,
-    Score,
     User,
 )
 from ..models.timestamps import utcnow
-from . import audit
+from . import audit, round_totals
 from .errors import ServiceError, ValidationErrors
 
 
@@ -118,6 +119,8 @@ def clear_assignment(rnd: Round) -> None:
     db.session.execute(delete(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id))
     db.session.execute(delete(RoundEntry).where(RoundEntry.round_id == rnd.id))
     db.session.flush()
+    round_totals.bump(db.session.connection(), {rnd.id})
+    db.session.expire(rnd, ["results_version"])
 
 
 def delete_criterion(actor: User, criterion: Criterion) -> None:
@@ -243,52 +246,54 @@ def close_round(actor: User, rnd: Round) -> None:
 
 def totals(rnd: Round) -> dict[int, dict[int, float]]:
     """entry id -> judge id -> total, from the final scores of the round."""
-    rows = db.session.execute(
-        select(JudgeAssignment.entry_id, JudgeAssignment.judge_id, Score.total)
-        .join(Score, Score.assignment_id == JudgeAssignment.id)
-        .where(JudgeAssignment.round_id == rnd.id, JudgeAssignment.state == "scored", Score.final.is_(True),
-               Score.total.is_not(None)))
-    out: dict[int, dict[int, float]] = {}
-    for entry_id, judge_id, total in rows:
-        out.setdefault(entry_id, {})[judge_id] = total
-    return out
+    stored = round_totals.final_totals(db.session.connection(), rnd.id)
+    return {entry_id: dict(pairs) for entry_id, pairs in stored.items()}
 
 
-@dataclass(frozen=True)
-class EntryRow:
+class EntryRow(NamedTuple):
     id: int
     number: str | None
     title: str
     category_id: int
 
 
-@dataclass(frozen=True)
-class RoundEntryRow:
+class RoundEntryRow(NamedTuple):
     id: int
     advanced: bool | None
     decision_reason: str | None
 
 
-def results(rnd: Round, by_entry: dict | None = None) -> list[dict]:
+def _read(rnd: Round) -> tuple[list[tuple[RoundEntryRow, EntryRow]], dict[int, dict[int, float]]]:
+    """The round's entries and their judges' totals, in one query of one row
+    per entry (the totals are kept on the round entry: services/round_totals.py)."""
+    found = db.session.execute(
+        select(RoundEntry.id, RoundEntry.advanced, RoundEntry.decision_reason, RoundEntry.totals,
+               Entry.id, Entry.number, Entry.title, Entry.category_id)
+        .join(Entry, Entry.id == RoundEntry.entry_id).where(RoundEntry.round_id == rnd.id))
+    items, by_entry = [], {}
+    for re_id, advanced, reason, stored, entry_id, number, title, category_id in found:
+        items.append((RoundEntryRow(re_id, advanced, reason), EntryRow(entry_id, number, title, category_id)))
+        if stored:
+            by_entry[entry_id] = round_totals.unpack(stored)
+    return items, by_entry
+
+
+def results(rnd: Round, read: tuple | None = None) -> list[dict]:
     """One row per entry of the round: totals by judge, the aggregate under the
-    round's method, its rank, spread and flags. Plain rows, not ORM objects:
-    a round of 10,000 entries is read in one query."""
-    by_entry = totals(rnd) if by_entry is None else by_entry
+    round's method, its rank within the category, spread and flags. Plain
+    rows, not ORM objects: a round of 10,000 entries is one query."""
+    items, by_entry = read or _read(rnd)
     agg = scoring.aggregate(by_entry, rnd.aggregation)
     spread = scoring.disagreement(by_entry)
     rows = []
-    found = db.session.execute(
-        select(RoundEntry.id, RoundEntry.advanced, RoundEntry.decision_reason,
-               Entry.id, Entry.number, Entry.title, Entry.category_id)
-        .join(Entry, Entry.id == RoundEntry.entry_id).where(RoundEntry.round_id == rnd.id))
-    for re_id, advanced, reason, entry_id, number, title, category_id in found:
-        re = RoundEntryRow(re_id, advanced, reason)
-        entry = EntryRow(entry_id, number, title, category_id)
-        d = spread.get(entry_id)
-        rows.append({"round_entry": re, "entry": entry, "totals": by_entry.get(entry_id, {}),
-                     "score": agg.get(entry_id), "rank": None,
+    no_totals: dict = {}
+    flag_at = rnd.disagreement_at
+    for re, entry in items:
+        d = spread.get(entry.id)
+        rows.append({"round_entry": re, "entry": entry, "totals": by_entry.get(entry.id, no_totals),
+                     "score": agg.get(entry.id), "rank": None,
                      "spread": d.spread if d else None, "stdev": d.stdev if d else None,
-                     "flagged": bool(d and d.spread >= rnd.disagreement_at)})
+                     "flagged": d is not None and d.spread >= flag_at})
     # Ranks are within a category: categories compete separately.
     for cat_rows in _by_category(rows).values():
         rank = scoring.ranks({r["entry"].id: r["score"] for r in cat_rows if r["score"] is not None})
@@ -307,33 +312,32 @@ def _by_category(rows: list[dict]) -> dict[int, list[dict]]:
 
 def _cut(rows: list[dict], rnd: Round) -> None:
     """Apply the round's rule per category; ties at the cut all advance."""
+    rule, value = rnd.advance_rule, float(rnd.advance_value or 0)
     for cat_rows in _by_category(rows).values():
-        scored = {r["entry"].id: r["score"] for r in cat_rows if r["score"] is not None}
-        cat_rank = scoring.ranks(scored)
-        if rnd.advance_rule == "top_n":
-            places = int(rnd.advance_value or 0)
-        elif rnd.advance_rule == "top_percent":
-            places = -(-len(cat_rows) * float(rnd.advance_value or 0) // 100)
+        if rule == "top_n":
+            places = int(value)
+        elif rule == "top_percent":
+            places = -(-len(cat_rows) * value // 100)
         else:
             places = None
         for row in cat_rows:
             re = row["round_entry"]
-            if re.decision_reason or rnd.advance_rule == "manual":
+            if re.decision_reason or rule == "manual":
                 row["advance"] = re.advanced   # decided by hand (None: not yet)
             elif row["score"] is None:
                 row["advance"] = False
-            elif rnd.advance_rule == "min_score":
+            elif rule == "min_score":
                 # rounded like ranks, so 59.999999999999986 reaches a cut of 60
-                row["advance"] = round(row["score"], 6) >= float(rnd.advance_value or 0)
+                row["advance"] = round(row["score"], 6) >= value
             else:
-                row["advance"] = cat_rank[row["entry"].id] <= places
+                row["advance"] = row["rank"] <= places
         # Ties at the cut: more advance than there are places, all on the last rank.
         if places:
-            inside = [r for r in cat_rows if r.get("advance") and r["entry"].id in cat_rank]
+            inside = [r for r in cat_rows if r["advance"] and r["rank"] is not None]
             if len(inside) > places:
-                last = max(cat_rank[r["entry"].id] for r in inside)
+                last = max(r["rank"] for r in inside)
                 for r in inside:
-                    r["tied_at_cut"] = cat_rank[r["entry"].id] == last
+                    r["tied_at_cut"] = r["rank"] == last
 
 
 def set_advancement(actor: User, round_entry: RoundEntry, advanced: bool, reason: str) -> None:
@@ -350,56 +354,74 @@ def set_advancement(actor: User, round_entry: RoundEntry, advanced: bool, reason
                                                               "from": before, "to": advanced, "reason": reason})
 
 
-def preview_advancement(rnd: Round, by_entry: dict | None = None) -> list[dict]:
+def preview_advancement(rnd: Round, read: tuple | None = None) -> list[dict]:
     """The results with the rule applied, as row["advance"] (nothing is saved
     until the round is finalised)."""
-    rows = results(rnd, by_entry)
+    rows = results(rnd, read)
     _cut(rows, rnd)
     return rows
 
 
-# Results of recent rounds, per worker process, keyed by everything they depend on.
-_TABLES: dict[tuple, tuple[list[dict], dict]] = {}
-_TABLES_KEPT = 8
+# Computed results per worker process, keyed by everything they depend on:
+# the round's settings and its results version (raised by every change).
+_TABLES: dict[tuple, object] = {}
+_TABLES_KEPT = 16
+
+
+def _kept(key: tuple, compute):
+    if key not in _TABLES:
+        _TABLES[key] = compute()
+        while len(_TABLES) > _TABLES_KEPT:
+            _TABLES.pop(next(iter(_TABLES)))
+    return _TABLES[key]
 
 
 def _stamp(rnd: Round) -> tuple:
-    scored = db.session.execute(
-        select(func.count(Score.id), func.max(Score.updated_at))
-        .join(JudgeAssignment, JudgeAssignment.id == Score.assignment_id)
-        .where(JudgeAssignment.round_id == rnd.id)).one()
-    by_hand = tuple(db.session.execute(
-        select(RoundEntry.id, RoundEntry.advanced, RoundEntry.decision_reason)
-        .where(RoundEntry.round_id == rnd.id, RoundEntry.decision_reason.is_not(None))
-        .order_by(RoundEntry.id)).all())
-    entries = db.session.scalar(select(func.count(RoundEntry.id)).where(RoundEntry.round_id == rnd.id))
-    states = tuple(db.session.execute(
-        select(JudgeAssignment.state, func.count(JudgeAssignment.id), func.max(JudgeAssignment.id))
-        .where(JudgeAssignment.round_id == rnd.id).group_by(JudgeAssignment.state)
-        .order_by(JudgeAssignment.state)).all())
-    return (rnd.id, rnd.state, states, rnd.aggregation, rnd.advance_rule, rnd.advance_value, rnd.disagreement_at,
-            entries, scored[0], str(scored[1]), by_hand)
+    return (rnd.id, rnd.state, rnd.results_version, rnd.aggregation, rnd.advance_rule, rnd.advance_value,
+            rnd.disagreement_at)
 
 
-def results_table(rnd: Round) -> tuple[list[dict], dict]:
-    """The organiser's results table (rows with the rule applied) and each
-    entry's rank under every method, computed once until a score, a decision
-    or the round's settings change."""
-    key = _stamp(rnd)
-    if key not in _TABLES:
-        by_entry = totals(rnd)
-        rows = preview_advancement(rnd, by_entry)
+@contextmanager
+def _collector_paused():
+    # A table of 10,000 entries allocates some 200,000 short-lived objects
+    # without cycles; the cyclic collector would sweep the whole heap several
+    # times meanwhile (about a third of the time). It runs again right after.
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def results_table(rnd: Round) -> list[dict]:
+    """The organiser's results table (rows with the rule applied), computed
+    once until a score, an assignment, a decision or the settings change."""
+    def compute():
+        with _collector_paused():
+            return preview_advancement(rnd)
+
+    return list(_kept(("table",) + _stamp(rnd), compute))
+
+
+def method_ranks(rnd: Round) -> dict:
+    """Each entry's rank under every method, and whether its advancement would
+    change with the method (the robustness view), each category against its
+    own number of places under the round's rule."""
+    def compute():
+        table = results_table(rnd)
+        _items, by_entry = _read(rnd)
         stability: dict = {}
-        for cat_rows in _by_category(rows).values():
-            # Each category against its own number of places under the round's rule.
-            places = max(1, sum(1 for r in cat_rows if r["advance"]))
-            stability.update(scoring.robustness(
-                {r["entry"].id: by_entry[r["entry"].id] for r in cat_rows if r["entry"].id in by_entry}, places))
-        _TABLES[key] = (rows, stability)
-        while len(_TABLES) > _TABLES_KEPT:
-            _TABLES.pop(next(iter(_TABLES)))
-    rows, stability = _TABLES[key]
-    return list(rows), stability
+        with _collector_paused():
+            for cat_rows in _by_category(table).values():
+                places = max(1, sum(1 for r in cat_rows if r["advance"]))
+                stability.update(scoring.robustness(
+                    {r["entry"].id: by_entry[r["entry"].id] for r in cat_rows if r["entry"].id in by_entry},
+                    places))
+        return stability
+
+    return _kept(("methods",) + _stamp(rnd), compute)
 
 
 def finalise_round(actor: User, rnd: Round) -> None:

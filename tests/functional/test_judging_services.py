@@ -5,9 +5,10 @@ import pytest
 
 from contest.extensions import db
 from contest.models import AuditEvent, DeclaredConflict, JudgeAssignment, RoundEntry, ScoreRevision
-from contest.services import assigning, judge_scores, rounds, screening
+from contest.services import assigning, judge_scores, round_totals, rounds, screening
 from contest.services.errors import ServiceError, ValidationErrors
 from tests import factories
+from tests.conftest import login
 from tests.functional.test_screening import unique_story
 
 
@@ -173,13 +174,87 @@ def test_results_table_follows_every_change(setup):
     rounds.open_round(organiser, rnd)
     points = {e.id: (10, 5) for e in entries}
     _score_all(rnd, judges, points)
-    rows, _ = rounds.results_table(rnd)
+    rows = rounds.results_table(rnd)
     assert {round(r["score"], 3) for r in rows} == {50.0}
     item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.entry_id == entries[0].id)).first()
     judge = next(j for j in judges if j.id == item.judge_id)
     c1, c2 = rnd.criteria
     judge_scores.record_score(judge, item, {str(c1.id): 20, str(c2.id): 10}, final=True)
-    rows, stability = rounds.results_table(rnd)
+    rows = rounds.results_table(rnd)
     top = next(r for r in rows if r["entry"].id == entries[0].id)
     assert top["score"] == pytest.approx(75.0) and top["rank"] == 1
-    assert stability[entries[0].id]["ranks"]["mean"] == 1
+    assert rounds.method_ranks(rnd)[entries[0].id]["ranks"]["mean"] == 1
+    # A decision by hand is a change too.
+    rounds.close_round(organiser, rnd)
+    last = next(r for r in rows if r["entry"].id == entries[5].id)
+    assert last["advance"] is True   # six tied at 50 behind the top: all inside the cut of 2
+    rounds.set_advancement(organiser, db.session.get(RoundEntry, last["round_entry"].id), False, "复议")
+    again = next(r for r in rounds.results_table(rnd) if r["entry"].id == entries[5].id)
+    assert again["advance"] is False and again["round_entry"].decision_reason == "复议"
+
+
+def _stored(rnd):
+    return {entry_id: sorted(round_totals.unpack(packed).items()) for entry_id, packed in db.session.execute(
+        db.select(RoundEntry.entry_id, RoundEntry.totals).where(RoundEntry.round_id == rnd.id))}
+
+
+def _from_scores(rnd):
+    found = round_totals.final_totals(db.session.connection(), rnd.id)
+    return {e.entry_id: sorted(map(tuple, found.get(e.entry_id, []))) for e in db.session.scalars(
+        db.select(RoundEntry).where(RoundEntry.round_id == rnd.id))}
+
+
+def test_stored_totals_follow_scores_drafts_and_recusals(setup):
+    rnd, entries, judges, organiser = setup
+    assigning.assign_judges(organiser, rnd)
+    rounds.open_round(organiser, rnd)
+    version = rnd.results_version
+    _score_all(rnd, judges, {e.id: (10, 5) for e in entries})
+    assert rnd.results_version > version
+    stored = _stored(rnd)
+    assert stored == _from_scores(rnd) and all(len(pairs) == 2 for pairs in stored.values())
+    # A judge takes a score back to a draft: it leaves the entry's totals.
+    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.entry_id == entries[2].id)).first()
+    judge = next(j for j in judges if j.id == item.judge_id)
+    c1, _c2 = rnd.criteria
+    version = rnd.results_version
+    judge_scores.record_score(judge, item, {str(c1.id): 10})
+    assert rnd.results_version > version
+    assert _stored(rnd) == _from_scores(rnd) and [j for j, _t in _stored(rnd)[entries[2].id]] != [judge.id]
+    assert len(_stored(rnd)[entries[2].id]) == 1
+    # It steps back from the entry: another judge takes it, nothing scored yet.
+    replacement = assigning.recuse(judge, item, "认识作者")
+    assert replacement is not None and _stored(rnd) == _from_scores(rnd)
+    # The organiser's table reads the stored totals.
+    row = next(r for r in rounds.results_table(rnd) if r["entry"].id == entries[2].id)
+    assert list(row["totals"]) == [j for j, _t in _stored(rnd)[entries[2].id]]
+
+
+def test_results_page_shows_the_rank_under_every_method_on_request(setup, client):
+    rnd, entries, judges, organiser = setup
+    assigning.assign_judges(organiser, rnd)
+    rounds.open_round(organiser, rnd)
+    _score_all(rnd, judges, {e.id: (20 - 2 * i, 10 - i) for i, e in enumerate(entries)})
+    db.session.commit()
+    login(client, organiser)
+    plain = client.get(f"/console/rounds/{rnd.id}/results").get_data(as_text=True)
+    by_method = client.get(f"/console/rounds/{rnd.id}/results?view=methods").get_data(as_text=True)
+    assert "view=methods" in plain and "中位数 1" not in plain
+    assert "中位数 1" in by_method and "显示各方法下的名次" in plain
+
+
+def test_the_migration_fills_the_totals_of_rounds_judged_before_it(setup):
+    from flask_migrate import downgrade, upgrade
+
+    rnd, entries, judges, organiser = setup
+    assigning.assign_judges(organiser, rnd)
+    rounds.open_round(organiser, rnd)
+    _score_all(rnd, judges, {e.id: (20 - 2 * i, 10 - i) for i, e in enumerate(entries)})
+    db.session.commit()
+    expected = _from_scores(rnd)
+    round_id = rnd.id
+    db.session.remove()
+    downgrade(revision="0004_judging")
+    upgrade()
+    rnd = db.session.get(type(rnd), round_id)
+    assert _stored(rnd) == expected and all(len(pairs) == 2 for pairs in expected.values())
