@@ -147,6 +147,11 @@ def _event(entry: Entry, actor: User | None, old: str | None, new: str, reason: 
 def save_draft(entry: Entry, data: dict, *, expected_version: int | None = None) -> Entry:
     """Keep what the entrant has written so far. Limits are checked on submit,
     never here: a draft is never lost for being too long or too short."""
+    if expected_version is not None:
+        # Lock the row and read it afresh (PostgreSQL; SQLite writers are already
+        # serialised): another tab's save committed meanwhile must be seen here.
+        db.session.execute(select(Entry.id).where(Entry.id == entry.id).with_for_update())
+        db.session.refresh(entry)
     if expected_version is not None and expected_version != entry.version:
         raise EditConflict(_("This entry was changed in another window or device. "
                              "Reload the page to see the latest version before editing."))

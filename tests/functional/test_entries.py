@@ -4,6 +4,8 @@ import re
 import threading
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from contest.extensions import db
 from contest.models import AuditEvent, Entry, EntryEvent
 from tests import factories
@@ -88,6 +90,25 @@ def test_autosave_refuses_a_stale_copy_from_another_tab(client, world):
     r = _autosave(client, entry.id, first, title="第二个标签页（旧版本）")
     assert r.status_code == 409 and r.get_json()["conflict"] is True
     assert db.session.get(Entry, entry.id).title == "第一个标签页"
+
+
+def test_a_save_committed_meanwhile_by_another_tab_is_seen_before_overwriting(world):
+    """The copy in hand was read before the other tab's save committed: the
+    service reads the row again under a lock instead of trusting that copy."""
+    from contest.services import entries as entry_service
+
+    entry = factories.entry(factories.user(), world.category, submit=False)
+    db.session.commit()
+    seen = entry.version
+    db.session().expire_on_commit = False
+    db.session.commit()   # ends the read, keeps the copy in hand as it was
+    with db.engine.begin() as other_tab:
+        other_tab.execute(db.update(Entry).where(Entry.id == entry.id).values(
+            title="另一个标签页", version=Entry.version + 1))
+    with pytest.raises(entry_service.EditConflict):
+        entry_service.save_draft(entry, {"title": "旧副本"}, expected_version=seen)
+    db.session.rollback()
+    assert db.session.get(Entry, entry.id).title == "另一个标签页"
 
 
 def test_autosave_needs_the_csrf_header(client, world):
