@@ -144,5 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(files_bp)
     app.register_blueprint(unit_bp, url_prefix="/unit")
     from .judge.views import bp as judge_bp
+    from .vote.views import bp as vote_bp
 
     app.register_blueprint(judge_bp, url_prefix="/judge")
+    app.register_blueprint(vote_bp)

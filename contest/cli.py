@@ -69,6 +69,32 @@ def _seed_demo() -> None:
         click.echo(f"  {phone}  {role:<10} {name}" + (f" ({unit})" if unit else ""))
 
 
+votes_cli = AppGroup("votes", help="The public vote.")
+
+
+@votes_cli.command("recount")
+@click.option("--contest", "slug", required=True, help="The contest's slug.")
+def votes_recount(slug: str) -> None:
+    """Count every entry's valid votes again from the rows and check each entry's hash chain."""
+    from .models import Contest, Entry
+    from .services import votes
+
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
+    if contest is None:
+        raise click.ClickException(f"no contest with slug {slug!r}")
+    result = votes.recount(contest)
+    numbers = dict(db.session.execute(select(Entry.id, Entry.number).where(Entry.id.in_(result.counted))).all())
+    for entry_id, n in sorted(result.counted.items(), key=lambda item: numbers.get(item[0]) or ""):
+        click.echo(f"{numbers.get(entry_id)} {n}")
+    for entry_id, (kept, counted) in sorted(result.drift.items()):
+        click.echo(f"counter differs for {numbers.get(entry_id)}: kept {kept}, recount {counted}", err=True)
+    chain = "ok" if result.broken_at is None else f"broken at {result.broken_at}"
+    click.echo(f"total={sum(result.counted.values())} chain={chain}")
+    if result.broken_at is not None or result.drift:
+        raise SystemExit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(admin_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(votes_cli)

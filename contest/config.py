@@ -28,6 +28,13 @@ class Defaults:
     # Heavy routes, per user: autosaves come every few seconds, uploads run ffmpeg.
     AUTOSAVE_LIMIT = "60 per minute"
     UPLOAD_LIMIT = "60 per 10 minutes"
+    # Votes: an honest voter casts a handful a day. Per IP the limit stays high
+    # (schools and mobile networks share addresses); past VOTE_CAPTCHA_AFTER
+    # from one address, each voter there solves a picture captcha first.
+    VOTE_LIMIT_PER_ACCOUNT = "30 per minute;300 per hour"
+    VOTE_LIMIT_PER_IP = "600 per minute"
+    VOTE_CAPTCHA_AFTER = "60 per hour"
+    VOTE_CAPTCHA_VALID_S = 600
     # OWASP's floor for scrypt is N=2^17; Werkzeug's default (2^15) is below it.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     PASSWORD_MIN_LENGTH = 8

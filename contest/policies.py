@@ -147,6 +147,26 @@ def can_screen_entry(user, entry: Entry) -> bool:
     return can_manage_contest(user, entry.contest)
 
 
+def shown_in_open_vote(entry: Entry) -> bool:
+    """Anyone may see the work (never who made it) while it is in an open public vote."""
+    from .models.timestamps import utcnow
+    from .services import votes
+
+    return votes.voting_open(entry.contest, utcnow()) and votes.entry_in_voting(entry.contest, entry.number) is entry
+
+
+def can_vote(user, contest: Contest) -> bool:
+    """A logged-in account; where the contest names districts, a resident of one."""
+    u = _user(user)
+    if u is None:
+        return False
+    return not contest.voting_districts or u.district in contest.voting_districts
+
+
+def can_manage_votes(user, contest: Contest) -> bool:
+    return can_manage_contest(user, contest)
+
+
 def require(check):
     """Coarse gate: 401 for anonymous users (login redirect), 403 for the rest."""
 

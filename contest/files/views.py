@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..media.storage import storage
 from ..models import Asset
-from ..policies import can_view_entry, sees_as_judge_only
+from ..policies import can_view_entry, sees_as_judge_only, shown_in_open_vote
 
 bp = Blueprint("files", __name__)
 VARIANT_MIME = {"thumb": "image/jpeg", "large": "image/jpeg", "poster": "image/jpeg"}
@@ -28,9 +28,13 @@ def content_disposition(name: str, fallback: str, inline: bool = True) -> str:
 @bp.route("/files/<int:asset_id>/<variant>")
 def download(asset_id: int, variant: str | None):
     asset = db.session.get(Asset, asset_id)
-    if asset is None or not can_view_entry(current_user, asset.entry):
+    if asset is None:
         abort(404)
-    judge_only = sees_as_judge_only(current_user, asset.entry)
+    allowed = can_view_entry(current_user, asset.entry)
+    if not allowed and not shown_in_open_vote(asset.entry):
+        abort(404)
+    # Judges and the voting public see the work alone, nothing that may name its maker.
+    judge_only = not allowed or sees_as_judge_only(current_user, asset.entry)
     if judge_only and asset.role == "h5_package":
         abort(404)   # its member names and comments may name the author; judges see it in the sandbox
     if variant is None:

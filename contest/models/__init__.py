@@ -27,6 +27,7 @@ from .judging import (
     Score,
     ScoreRevision,
 )
+from .voting import FLAG_STATES, VOTE_STATUSES, Vote, VoteFlag, VoterDay, VoteTally
 
 __all__ = [
     "ROLES", "RoleGrant", "Unit", "User", "AuditEvent",
@@ -35,4 +36,5 @@ __all__ = [
     "EntryFlag", "SensitiveTerm", "TextBand",
     "ADVANCE_RULES", "AGGREGATIONS", "ROUND_STATES", "Criterion", "DeclaredConflict", "JudgeAssignment",
     "PanelMember", "Round", "RoundEntry", "Score", "ScoreRevision",
+    "FLAG_STATES", "VOTE_STATUSES", "Vote", "VoteFlag", "VoterDay", "VoteTally",
 ]

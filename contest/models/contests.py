@@ -80,6 +80,9 @@ class Contest(db.Model):
     votes_per_day: Mapped[int] = mapped_column(default=5)
     vote_weight: Mapped[int] = mapped_column(default=0)  # percent of the final score
     show_vote_counts: Mapped[bool] = mapped_column(default=True)
+    # Which entries are put to the vote: every accepted one, or the entries of a round.
+    vote_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", use_alter=True, ondelete="SET NULL"))
+    voting_districts: Mapped[list] = mapped_column(JSON, default=list)   # empty: everyone may vote
     published: Mapped[bool] = mapped_column(default=True)  # visible on public pages
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

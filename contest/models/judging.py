@@ -48,7 +48,7 @@ class Round(db.Model):
     results_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    contest: Mapped[Contest] = relationship()
+    contest: Mapped[Contest] = relationship(foreign_keys=[contest_id])
     categories: Mapped[list[Category]] = relationship(secondary=round_categories, order_by=Category.position)
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="Criterion.position")

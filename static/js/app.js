@@ -9,12 +9,13 @@
     return meta ? meta.content : "";
   }
 
-  function postJson(url, payload, done) {
+  function postJson(url, payload, done, headers) {
     var xhr = new XMLHttpRequest();
     xhr.open("POST", url);
     xhr.setRequestHeader("Content-Type", "application/json");
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("X-CSRFToken", csrf());
+    Object.keys(headers || {}).forEach(function (name) { xhr.setRequestHeader(name, headers[name]); });
     xhr.onload = function () {
       var answer = {};
       try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }

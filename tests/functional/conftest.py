@@ -51,3 +51,25 @@ def judged(world):
 
 
 
+
+
+@pytest.fixture
+def voting(world):
+    """world.contest in its public vote: five accepted entries, three votes a day each voter."""
+    from datetime import timedelta
+
+    from contest.models.timestamps import utcnow
+    from tests.functional.test_screening import unique_story
+
+    organiser = world.users["organiser"]
+    entries = [world.entry, world.image_entry] + [
+        factories.entry(factories.user(name=f"作者{i}"), world.category, title=f"投票作品{i}", body=unique_story(i))
+        for i in range(3)]
+    for e in entries:
+        screening.screen_entry(organiser, e, "accept")
+    contest = world.contest
+    now = utcnow()
+    contest.voting_enabled, contest.votes_per_day = True, 3
+    contest.voting_start, contest.voting_end = now - timedelta(hours=1), now + timedelta(days=1)
+    db.session.commit()
+    return contest, entries

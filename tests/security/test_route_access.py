@@ -133,6 +133,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("organiser.round_results", "GET"): contest_organisers(200),
     ("organiser.advance_entry", "POST"): contest_organisers(302),
     ("organiser.declare_conflict", "POST"): contest_organisers(302),
+    ("vote.gallery", "GET"): everyone(200),
+    ("vote.entry_page", "GET"): everyone(200),
+    ("vote.captcha_picture", "GET"): everyone(200),
+    ("vote.cast", "POST"): {**everyone(200), "anonymous": 403},   # JSON: a vote, or "please log in"
 }
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -162,6 +166,14 @@ def world(world):
     rounds.add_judge(organiser, rnd, world.image_category, world.users["judge"])
     assigning.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
+    # The contest's public vote is open, with the judged entry in it.
+    from datetime import timedelta
+
+    from contest.models.timestamps import utcnow
+
+    world.contest.voting_enabled = True
+    world.contest.voting_start, world.contest.voting_end = utcnow() - timedelta(hours=1), utcnow() + timedelta(days=1)
+    world.voted_entry = judged
     db.session.commit()
     world.round = rnd
     world.assignment = db.session.scalars(db.select(JudgeAssignment)).one()
@@ -190,6 +202,7 @@ def _url(app, endpoint: str, world) -> str:
         "member_id": world.panel_member.id,
         "round_entry_id": world.round_entry.id,
         "step": "close",
+        "number": world.voted_entry.number,
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():

@@ -1,0 +1,244 @@
+"""Casting a public vote, exactly once, inside the database's transaction.
+
+Order of locks, the same for every vote (so two votes never wait on each
+other in a circle): the voter's counter for the day, then the entry's tally.
+The voter's counter serialises one voter's votes (the quota and "once per
+entry per day" hold under any concurrency); the entry's tally serialises the
+entry's hash chain, so votes for different entries never wait on each other
+on PostgreSQL. SQLite serialises every write anyway (BEGIN IMMEDIATE)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .. import policies
+from ..extensions import db
+from ..models import Contest, Entry, RoundEntry, User, Vote, VoterDay, VoteTally
+from ..models.timestamps import utcnow
+from ..phases import SHANGHAI
+from .errors import ServiceError
+
+
+class VoteRefused(ServiceError):
+    """A vote not recorded; `status` is the HTTP status the voter's page gets."""
+
+    def __init__(self, status: int, message: str, remaining: int | None = None):
+        super().__init__(message)
+        self.status, self.remaining = status, remaining
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    vote: Vote
+    remaining_today: int
+    replayed: bool = False
+
+
+def vote_day(moment: datetime) -> date:
+    """The Asia/Shanghai calendar day of a server timestamp."""
+    return moment.astimezone(SHANGHAI).date()
+
+
+def voting_open(contest: Contest, now: datetime) -> bool:
+    return bool(contest.voting_enabled and contest.voting_start and contest.voting_end
+                and contest.voting_start <= now < contest.voting_end)
+
+
+def in_voting():
+    """The condition on Entry for the entries a contest puts to the vote."""
+    return Entry.status == "accepted"
+
+
+def voting_entries(contest: Contest):
+    """A select of the entries put to the vote: every accepted entry, or the
+    accepted entries of the round the organiser chose."""
+    query = select(Entry).where(Entry.contest_id == contest.id, in_voting())
+    if contest.vote_round_id:
+        query = query.where(Entry.id.in_(
+            select(RoundEntry.entry_id).where(RoundEntry.round_id == contest.vote_round_id)))
+    return query
+
+
+def entry_in_voting(contest: Contest, number: str) -> Entry | None:
+    return db.session.scalar(voting_entries(contest).where(Entry.number == number))
+
+
+def _salt() -> bytes:
+    return current_app.config["IP_HASH_SALT"].encode()
+
+
+def _hash(kind: str, value: str) -> str:
+    return hmac.new(_salt(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def ip_prefix(ip: str) -> str:
+    """The network a voter's address belongs to: /24 for IPv4, /48 for IPv6."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    bits = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
+
+
+def chain_link(previous: str, vote: Vote) -> str:
+    """The row's fields, chained to the entry's previous row: editing, adding
+    or removing a row by hand breaks every link after it. The status is not
+    part of it (it changes, audited, when votes are invalidated)."""
+    stamp = vote.created_at.astimezone(SHANGHAI).isoformat(timespec="microseconds")
+    fields = "|".join(str(x) for x in (previous, vote.contest_id, vote.entry_id, vote.voter_id,
+                                        vote.day.isoformat(), stamp, vote.request_id, vote.ip_hash,
+                                        vote.ip_prefix, vote.device_hash))
+    return hashlib.sha256(fields.encode()).hexdigest()
+
+
+def _locked_row(model, values: dict, key: dict):
+    """Create the row if missing (racing creators do not fail), then lock it."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(model).values(**key, **values).on_conflict_do_nothing())
+    query = select(model).filter_by(**key).with_for_update()
+    return db.session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def remaining_today(contest: Contest, voter: User, now: datetime | None = None) -> int:
+    used = db.session.scalar(select(VoterDay.used).where(
+        VoterDay.contest_id == contest.id, VoterDay.voter_id == voter.id,
+        VoterDay.day == vote_day(now or utcnow()))) or 0
+    return max(contest.votes_per_day - used, 0)
+
+
+def voted_today(contest: Contest, voter: User, now: datetime | None = None) -> set[int]:
+    return set(db.session.scalars(select(Vote.entry_id).where(
+        Vote.contest_id == contest.id, Vote.voter_id == voter.id, Vote.day == vote_day(now or utcnow()))))
+
+
+def cast_vote(contest: Contest, number: str, voter: User, *, ip: str, device: str,
+              idempotency_key: str | None = None, now: datetime | None = None, clock=utcnow) -> VoteOutcome:
+    """Record one vote, or refuse with the reason and the status. `now` fixes
+    the clock (tests); otherwise the server's clock is read after the locks
+    are held, so every accepted row is stamped before the window closes."""
+    read_clock = (lambda: now) if now is not None else clock
+    if not voting_open(contest, read_clock()):
+        raise VoteRefused(403, _("Voting is not open now."))
+    entry = entry_in_voting(contest, number)
+    if entry is None:
+        raise VoteRefused(404, _("No entry with this number is in the vote."))
+    if not policies.can_vote(voter, contest):
+        raise VoteRefused(403, _("This vote is open to residents of %(districts)s only.",
+                                 districts="、".join(contest.voting_districts)))
+    request_id = _hash("request", f"{voter.id}:{idempotency_key}") if idempotency_key else uuid.uuid4().hex
+    if idempotency_key:
+        earlier = db.session.scalar(select(Vote).where(Vote.request_id == request_id))
+        if earlier is not None:
+            return VoteOutcome(earlier, remaining_today(contest, voter, read_clock()), replayed=True)
+
+    day = vote_day(read_clock())
+    while True:
+        counter = _locked_row(VoterDay, {"used": 0}, {"contest_id": contest.id, "voter_id": voter.id, "day": day})
+        stamp = read_clock()
+        if vote_day(stamp) == day:
+            break
+        day = vote_day(stamp)   # midnight passed while waiting: the new day's counter
+    if not voting_open(contest, stamp):
+        raise VoteRefused(403, _("Voting closed before your vote arrived."))
+    if db.session.scalar(select(Vote.id).where(Vote.voter_id == voter.id, Vote.entry_id == entry.id,
+                                               Vote.day == day)):
+        raise VoteRefused(409, _("You have already voted for this entry today. Come back tomorrow."),
+                          max(contest.votes_per_day - counter.used, 0))
+    if counter.used >= contest.votes_per_day:
+        raise VoteRefused(429, _("You have used all %(n)d of today's votes. Come back tomorrow.",
+                                 n=contest.votes_per_day), 0)
+    tally = _locked_row(VoteTally, {"contest_id": contest.id, "counted": 0, "head": ""}, {"entry_id": entry.id})
+    vote = Vote(contest_id=contest.id, entry_id=entry.id, voter_id=voter.id, day=day, created_at=stamp,
+                request_id=request_id, ip_hash=_hash("ip", ip), ip_prefix=_hash("prefix", ip_prefix(ip)),
+                device_hash=_hash("device", device), status="valid")
+    vote.chain = chain_link(tally.head, vote)
+    db.session.add(vote)
+    tally.head, tally.counted = vote.chain, tally.counted + 1
+    counter.used += 1
+    db.session.flush()
+    return VoteOutcome(vote, contest.votes_per_day - counter.used)
+
+
+def tallies(contest: Contest) -> dict[int, int]:
+    """entry id -> counted votes, from the kept counters."""
+    return dict(db.session.execute(select(VoteTally.entry_id, VoteTally.counted)
+                                   .where(VoteTally.contest_id == contest.id)).all())
+
+
+@dataclass
+class Recount:
+    counted: dict[int, int]          # entry id -> valid and suspect votes, from the rows
+    broken_at: int | None            # the first row whose chain does not hold
+    drift: dict[int, tuple[int, int]]   # entry id -> (kept counter, recount) where they differ
+
+
+_CHAINED = (Vote.id, Vote.entry_id, Vote.status, Vote.chain, Vote.contest_id, Vote.voter_id, Vote.day,
+            Vote.created_at, Vote.request_id, Vote.ip_hash, Vote.ip_prefix, Vote.device_hash)
+
+
+def recount(contest: Contest) -> Recount:
+    """Count every entry's votes again from the rows and walk each entry's chain."""
+    counted: dict[int, int] = {}
+    heads: dict[int, str] = {}
+    broken_at = None
+    rows = db.session.execute(select(*_CHAINED).where(Vote.contest_id == contest.id)
+                              .order_by(Vote.entry_id, Vote.id))
+    for vote in rows:
+        counted.setdefault(vote.entry_id, 0)
+        if vote.status != "invalid":
+            counted[vote.entry_id] += 1
+        if broken_at is None and chain_link(heads.get(vote.entry_id, ""), vote) != vote.chain:
+            broken_at = vote.id
+        heads[vote.entry_id] = vote.chain
+    kept = dict(db.session.execute(select(VoteTally.entry_id, VoteTally.head)
+                                   .where(VoteTally.contest_id == contest.id)).all())
+    if broken_at is None:
+        # A last row removed by hand leaves the chain whole but shorter than its kept head.
+        for entry_id in sorted(set(kept) | set(heads)):
+            if kept.get(entry_id, "") != heads.get(entry_id, ""):
+                broken_at = db.session.scalar(select(func.max(Vote.id)).where(Vote.entry_id == entry_id)) or 0
+                break
+    counters = tallies(contest)
+    drift = {e: (counters.get(e, 0), counted.get(e, 0)) for e in set(counters) | set(counted)
+             if counters.get(e, 0) != counted.get(e, 0)}
+    return Recount(counted, broken_at, drift)
+
+
+def invalidate(actor: User, contest: Contest, vote_ids, reason: str) -> int:
+    """Mark votes invalid with a reason; each entry's tally falls by exactly
+    the number marked. Rows are never deleted. Returns how many were marked."""
+    from . import audit
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Please give the reason for invalidating these votes."), field="reason")
+    ids = sorted({int(i) for i in vote_ids})
+    marked: dict[int, list[int]] = {}
+    for vote_id, entry_id in db.session.execute(
+            select(Vote.id, Vote.entry_id).where(Vote.contest_id == contest.id, Vote.id.in_(ids),
+                                                 Vote.status != "invalid")):
+        marked.setdefault(entry_id, []).append(vote_id)
+    for entry_id in sorted(marked):   # tallies locked in one order, as votes lock them
+        tally = db.session.scalars(select(VoteTally).where(VoteTally.entry_id == entry_id).with_for_update()
+                                   .execution_options(populate_existing=True)).one()
+        changed = db.session.execute(
+            update(Vote).where(Vote.id.in_(marked[entry_id]), Vote.status != "invalid")
+            .values(status="invalid", reason=reason)).rowcount
+        tally.counted -= changed
+    db.session.flush()
+    total = sum(len(v) for v in marked.values())
+    audit.record(actor, "votes.invalidate", contest, details={
+        "votes": total, "reason": reason, "ids": [i for v in marked.values() for i in v][:500]})
+    return total

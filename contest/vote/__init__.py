@@ -1,0 +1,1 @@
+"""The public vote: gallery, entry pages and the vote itself."""

@@ -1,0 +1,161 @@
+"""The voter's pages: a gallery in a fair shuffled order, an entry page with
+the vote button, share link and QR code, and the vote itself as an XHR
+answering JSON."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from limits import parse
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..entrant.receipt import status_qr_svg
+from ..extensions import db, limiter
+from ..files.views import h5_src_for
+from ..models import Contest, Entry
+from ..models.timestamps import utcnow
+from ..policies import can_vote
+from ..services import audit, votes
+from . import captcha
+
+bp = Blueprint("vote", __name__)
+PER_PAGE = 24
+DEVICE_COOKIE = "vdev"
+
+
+def _contest(slug: str) -> Contest:
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug, Contest.published.is_(True)))
+    if contest is None or not contest.voting_enabled:
+        abort(404)
+    return contest
+
+
+def _seed() -> str:
+    """The voter's own shuffle: the same order on every visit, a different one
+    for each voter, so no entry is always on the first screen."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return session.setdefault("vote_seed", secrets.token_hex(8))
+
+
+def _with_device_cookie(response):
+    if not request.cookies.get(DEVICE_COOKIE):
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=365 * 24 * 3600, httponly=True,
+                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.route("/vote/<slug>")
+def gallery(slug: str):
+    contest = _contest(slug)
+    q = (request.args.get("q") or "").strip()[:50]
+    sort = request.args.get("sort", "shuffle")
+    if sort not in ("shuffle", "number", "votes") or sort == "votes" and not contest.show_vote_counts:
+        sort = "shuffle"
+    query = votes.voting_entries(contest).with_only_columns(Entry.id, Entry.number)
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(Entry.number.ilike(like, escape="\\"), Entry.title.ilike(like, escape="\\")))
+    found = db.session.execute(query).all()
+    counts = votes.tallies(contest)
+    if sort == "number":
+        found.sort(key=lambda r: r.number or "")
+    elif sort == "votes":
+        found.sort(key=lambda r: (-counts.get(r.id, 0), r.number or ""))
+    else:
+        seed = _seed()
+        found.sort(key=lambda r: hashlib.sha256(f"{seed}:{r.id}".encode()).digest())
+    pages = max(1, -(-len(found) // PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    ids = [r.id for r in found[(page - 1) * PER_PAGE: page * PER_PAGE]]
+    loaded = {e.id: e for e in db.session.scalars(
+        select(Entry).where(Entry.id.in_(ids)).options(selectinload(Entry.assets), selectinload(Entry.category)))}
+    shown = [loaded[i] for i in ids]
+    now = utcnow()
+    response = make_response(render_template(
+        "vote/gallery.html", contest=contest, entries=shown, counts=counts, q=q, sort=sort, page=page,
+        pages=pages, total=len(found), open_now=votes.voting_open(contest, now), **_voter_state(contest, now)))
+    return _with_device_cookie(response)
+
+
+def _voter_state(contest: Contest, now) -> dict:
+    if not current_user.is_authenticated:
+        return {"remaining": None, "voted": set(), "may_vote": False}
+    return {"remaining": votes.remaining_today(contest, current_user, now),
+            "voted": votes.voted_today(contest, current_user, now), "may_vote": can_vote(current_user, contest)}
+
+
+@bp.route("/vote/<slug>/<number>")
+def entry_page(slug: str, number: str):
+    contest = _contest(slug)
+    entry = votes.entry_in_voting(contest, number) or abort(404)
+    link = url_for("vote.entry_page", slug=slug, number=number, _external=True)
+    now = utcnow()
+    response = make_response(render_template(
+        "vote/entry.html", contest=contest, entry=entry, link=link, qr=status_qr_svg(link),
+        count=votes.tallies(contest).get(entry.id, 0), h5_src=h5_src_for(entry),
+        open_now=votes.voting_open(contest, now), **_voter_state(contest, now)))
+    return _with_device_cookie(response)
+
+
+def _answer(status: int, message: str, remaining: int | None = None, **extra):
+    body = {"ok": status == 200, "message": message, "remaining_today": remaining, **extra}
+    return jsonify(body), status
+
+
+def _address_limit():
+    return parse(current_app.config["VOTE_CAPTCHA_AFTER"])
+
+
+def _address_key() -> tuple[str, str, str]:
+    return current_app.config["RATELIMIT_KEY_PREFIX"], "vote-address", audit.hash_ip(request.remote_addr) or "-"
+
+
+def _account_key() -> str:
+    return f"vote:{current_user.id}" if current_user.is_authenticated else f"vote-ip:{request.remote_addr}"
+
+
+@bp.route("/vote/<slug>/<number>", methods=["POST"])
+@limiter.limit(lambda: current_app.config["VOTE_LIMIT_PER_ACCOUNT"], key_func=_account_key)
+@limiter.limit(lambda: current_app.config["VOTE_LIMIT_PER_IP"])
+def cast(slug: str, number: str):
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
+    if contest is None or not contest.voting_enabled:
+        return _answer(404, _("No entry with this number is in the vote."))
+    if not current_user.is_authenticated:
+        return _answer(403, _("Please log in to vote."), login=url_for("accounts.login", next=request.referrer))
+    payload = request.get_json(silent=True) or {}
+    busy = not limiter.limiter.test(_address_limit(), *_address_key())
+    if busy and not captcha.solved_recently() and not captcha.check(payload.get("captcha")):
+        return _answer(428, _("Many votes come from your network. Please type the characters in the picture."),
+                       captcha=url_for("vote.captcha_picture", t=secrets.token_hex(4)))
+    limiter.limiter.hit(_address_limit(), *_address_key())
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+    device = f"{request.cookies.get(DEVICE_COOKIE, '')}|{request.user_agent.string[:300]}"
+    try:
+        outcome = votes.cast_vote(contest, number, current_user, ip=request.remote_addr or "", device=device,
+                                  idempotency_key=key)
+        db.session.commit()
+    except votes.VoteRefused as refused:
+        db.session.rollback()
+        return _answer(refused.status, refused.message, refused.remaining)
+    except IntegrityError:
+        # The database's own guard (a constraint) caught what the locks should have.
+        db.session.rollback()
+        return _answer(409, _("You have already voted for this entry today. Come back tomorrow."),
+                       votes.remaining_today(contest, current_user))
+    return _answer(200, _("Thank you: your vote is counted. %(n)d left today.", n=outcome.remaining_today),
+                   outcome.remaining_today, replayed=outcome.replayed)
+
+
+@bp.route("/vote/captcha.png")
+def captcha_picture():
+    response = make_response(captcha.new_picture())
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,277 @@
+"""The public vote through its service and its route: quota, days, windows,
+idempotency, the hash chain and recount, invalidation."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from contest.extensions import db
+from contest.models import AuditEvent, Vote, VoterDay
+from contest.services import votes
+from tests import factories
+from tests.conftest import csrf_token, login
+
+
+def _cast(contest, entry, voter, **kw):
+    kw.setdefault("ip", "203.0.113.7")
+    kw.setdefault("device", "dev|UA")
+    return votes.cast_vote(contest, entry.number, voter, **kw)
+
+
+def _count(model=Vote):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_vote_is_one_row_counted_once_with_its_chain(voting):
+    contest, entries = voting
+    voter = factories.user()
+    outcome = _cast(contest, entries[0], voter)
+    assert outcome.remaining_today == 2 and not outcome.replayed
+    row = db.session.scalar(select(Vote))
+    assert (row.voter_id, row.entry_id, row.status) == (voter.id, entries[0].id, "valid")
+    assert len(row.chain) == 64 and row.ip_hash != "203.0.113.7" and "203.0.113" not in row.ip_prefix
+    assert votes.tallies(contest) == {entries[0].id: 1}
+
+
+def test_once_per_entry_per_day_and_the_daily_quota(voting):
+    contest, entries = voting
+    voter = factories.user()
+    _cast(contest, entries[0], voter)
+    with pytest.raises(votes.VoteRefused) as again:
+        _cast(contest, entries[0], voter)
+    assert again.value.status == 409 and again.value.remaining == 2
+    _cast(contest, entries[1], voter)
+    assert _cast(contest, entries[2], voter).remaining_today == 0
+    with pytest.raises(votes.VoteRefused) as over:
+        _cast(contest, entries[3], voter)
+    assert over.value.status == 429 and "3" in over.value.message
+    assert _count() == 3 and db.session.scalar(select(VoterDay.used)) == 3
+
+
+def test_the_day_is_the_shanghai_calendar_day_from_the_server_clock(voting):
+    contest, entries = voting
+    contest.voting_start = datetime(2026, 11, 30, tzinfo=UTC)
+    contest.voting_end = datetime(2026, 12, 3, tzinfo=UTC)
+    voter = factories.user()
+    before = datetime(2026, 12, 1, 15, 59, 59, tzinfo=UTC)   # 23:59:59 in Shanghai
+    after = datetime(2026, 12, 1, 16, 0, 0, tzinfo=UTC)      # 00:00:00 the next day
+    first = _cast(contest, entries[0], voter, now=before).vote
+    second = _cast(contest, entries[0], voter, now=after).vote
+    assert (first.day.isoformat(), second.day.isoformat()) == ("2026-12-01", "2026-12-02")
+    with pytest.raises(votes.VoteRefused) as same_day:
+        _cast(contest, entries[0], voter, now=after + timedelta(hours=23, minutes=59))
+    assert same_day.value.status == 409
+
+
+def test_refusals_outside_the_window_outside_the_vote_and_outside_the_districts(voting, world):
+    contest, entries = voting
+    voter = factories.user()
+    with pytest.raises(votes.VoteRefused) as early:
+        _cast(contest, entries[0], voter, now=contest.voting_start - timedelta(seconds=1))
+    with pytest.raises(votes.VoteRefused) as late:
+        _cast(contest, entries[0], voter, now=contest.voting_end)
+    draft = factories.entry(factories.user(), world.category, submit=False)
+    draft.number = "T-DRAFT-1"
+    with pytest.raises(votes.VoteRefused) as unknown:
+        votes.cast_vote(contest, "T-DRAFT-1", voter, ip="1.2.3.4", device="d")
+    contest.voting_districts = ["斗门区"]
+    with pytest.raises(votes.VoteRefused) as elsewhere:
+        _cast(contest, entries[0], voter)   # the voter lives in 香洲区
+    assert [e.value.status for e in (early, late, unknown, elsewhere)] == [403, 403, 404, 403]
+    assert "斗门区" in elsewhere.value.message and _count() == 0
+
+
+def test_a_round_chosen_for_the_vote_limits_it_to_its_entries(voting, world):
+    from contest.models import RoundEntry
+    from contest.services import rounds
+
+    contest, entries = voting
+    rnd = rounds.save_round(world.users["organiser"], contest, None, {
+        "name": "初评", "categories": [world.category], "judges_per_entry": 1, "aggregation": "mean",
+        "advance_rule": "manual"})
+    db.session.add(RoundEntry(round=rnd, entry=entries[0]))
+    contest.vote_round_id = rnd.id
+    db.session.flush()
+    _cast(contest, entries[0], factories.user())
+    with pytest.raises(votes.VoteRefused) as outside:
+        _cast(contest, entries[2], factories.user())
+    assert outside.value.status == 404
+
+
+def test_a_replayed_idempotency_key_gives_the_same_answer_and_no_second_row(voting):
+    contest, entries = voting
+    voter = factories.user()
+    first = _cast(contest, entries[0], voter, idempotency_key="k-1")
+    again = _cast(contest, entries[0], voter, idempotency_key="k-1")
+    assert again.replayed and again.vote.id == first.vote.id and again.remaining_today == 2
+    assert _count() == 1
+    other = factories.user()   # the same key from someone else is their own request
+    assert not _cast(contest, entries[0], other, idempotency_key="k-1").replayed
+
+
+def test_every_accepted_row_is_stamped_before_the_close(voting):
+    contest, entries = voting
+    close = contest.voting_end
+    readings = iter([close - timedelta(milliseconds=5), close - timedelta(milliseconds=4), close])
+
+    with pytest.raises(votes.VoteRefused) as late:
+        _cast(contest, entries[0], factories.user(), clock=lambda: next(readings))
+    assert late.value.status == 403 and _count() == 0
+
+
+def test_recount_equals_the_tally_and_a_hand_edit_breaks_the_chain(voting, app):
+    contest, entries = voting
+    voters = [factories.user() for _ in range(4)]
+    for i, voter in enumerate(voters):
+        _cast(contest, entries[i % 2], voter)
+        _cast(contest, entries[2], voter)
+    db.session.commit()
+    result = votes.recount(contest)
+    assert result.counted == votes.tallies(contest) and result.broken_at is None and not result.drift
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["votes", "recount", "--contest", contest.slug]).output.splitlines()
+    assert out[-1] == "total=8 chain=ok"
+    assert f"{entries[2].number} 4" in out and f"{entries[0].number} 2" in out
+    target = db.session.scalars(select(Vote).where(Vote.entry_id == entries[2].id).order_by(Vote.id)).all()[1]
+    db.session.execute(update(Vote).where(Vote.id == target.id).values(ip_hash="0" * 64))
+    db.session.commit()
+    out = runner.invoke(args=["votes", "recount", "--contest", contest.slug]).output.splitlines()
+    assert out[-1] == f"total=8 chain=broken at {target.id}"
+
+
+def test_invalidation_marks_rows_lowers_the_tally_by_exactly_that_and_is_audited(voting, world):
+    contest, entries = voting
+    ids = [_cast(contest, entries[0], factories.user()).vote.id for _ in range(5)]
+    organiser = world.users["organiser"]
+    with pytest.raises(votes.ServiceError):
+        votes.invalidate(organiser, contest, ids[:2], "  ")
+    assert votes.invalidate(organiser, contest, ids[:2], "同一IP段集中刷票") == 2
+    assert votes.invalidate(organiser, contest, ids[:3], "再次标记") == 1   # two were already invalid
+    assert votes.tallies(contest)[entries[0].id] == 2 and _count() == 5
+    assert votes.recount(contest).counted[entries[0].id] == 2
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "votes.invalidate")).first()
+    assert event.details["votes"] == 2 and event.details["reason"] == "同一IP段集中刷票"
+
+
+def _vote_url(contest, entry):
+    return f"/vote/{contest.slug}/{entry.number}"
+
+
+def _post(client, contest, entry, token, **headers):
+    return client.post(_vote_url(contest, entry), json={}, headers={"X-CSRFToken": token, **headers})
+
+
+def test_the_route_answers_json_with_the_remaining_votes(voting, client):
+    contest, entries = voting
+    voter = factories.user()
+    login(client, voter)
+    token = csrf_token(client, f"/vote/{contest.slug}")
+    r = _post(client, contest, entries[0], token)
+    assert r.status_code == 200 and r.get_json() == {
+        "ok": True, "message": "投票成功，今天还可以投 2 票。", "remaining_today": 2, "replayed": False}
+    again = _post(client, contest, entries[0], token)
+    assert again.status_code == 409 and again.get_json()["remaining_today"] == 2
+    assert "今天已经为这件作品投过票" in again.get_json()["message"]
+    assert _post(client, contest, entries[1], token, **{"Idempotency-Key": "abc"}).status_code == 200
+    replay = _post(client, contest, entries[1], token, **{"Idempotency-Key": "abc"})
+    assert replay.status_code == 200 and replay.get_json()["replayed"] is True
+    _post(client, contest, entries[2], token)
+    over = _post(client, contest, entries[3], token)
+    assert over.status_code == 429 and over.get_json()["remaining_today"] == 0
+    missing = client.post(f"/vote/{contest.slug}/NOPE-1", json={}, headers={"X-CSRFToken": token})
+    assert missing.status_code == 404 and missing.get_json()["ok"] is False
+    assert _count() == 3
+
+
+def test_the_route_refuses_without_login_or_csrf_header(voting, client):
+    contest, entries = voting
+    token = csrf_token(client, f"/vote/{contest.slug}")
+    anonymous = _post(client, contest, entries[0], token)
+    assert anonymous.status_code == 403 and "登录" in anonymous.get_json()["message"]
+    login(client, factories.user())
+    no_header = client.post(_vote_url(contest, entries[0]), json={}, headers={"Accept": "application/json"})
+    assert no_header.status_code == 400 and _count() == 0
+
+
+def test_a_failure_between_insert_and_commit_leaves_no_row_and_no_drift(voting, client, monkeypatch):
+    contest, entries = voting
+    _cast(contest, entries[0], factories.user())
+    db.session.commit()
+    login(client, factories.user())
+    token = csrf_token(client, f"/vote/{contest.slug}")
+
+    cast = votes.cast_vote
+
+    def inserted_then_failing(*args, **kwargs):
+        cast(*args, **kwargs)   # row, tally and counter written and flushed
+        assert db.session.scalar(select(func.count()).select_from(Vote)) == 2
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(votes, "cast_vote", inserted_then_failing)
+    r = _post(client, contest, entries[0], token)
+    monkeypatch.undo()
+    assert r.status_code == 500
+    db.session.rollback()
+    assert _count() == 1 and votes.tallies(contest) == {entries[0].id: 1}
+    assert db.session.scalar(select(func.sum(VoterDay.used))) == 1
+    assert votes.recount(contest).drift == {}
+
+
+def test_a_busy_address_must_solve_the_captcha(voting, make_app, monkeypatch):
+    contest, entries = voting
+    app = make_app(VOTE_CAPTCHA_AFTER="2 per hour")
+    client = app.test_client()
+    monkeypatch.setattr("contest.vote.captcha.new_code", lambda: "KKKK")
+    voters = [factories.user() for _ in range(3)]
+    db.session.commit()
+    statuses = []
+    for voter in voters[:2]:
+        login(client, voter)
+        statuses.append(_post(client, contest, entries[0], csrf_token(client, f"/vote/{contest.slug}")).status_code)
+    login(client, voters[2])
+    token = csrf_token(client, f"/vote/{contest.slug}")
+    asked = _post(client, contest, entries[0], token)
+    assert statuses == [200, 200] and asked.status_code == 428 and asked.get_json()["captcha"]
+    picture = client.get(asked.get_json()["captcha"])
+    assert picture.status_code == 200 and picture.data[:8] == b"\x89PNG\r\n\x1a\n"
+    wrong = client.post(_vote_url(contest, entries[0]), json={"captcha": "XXXX"}, headers={"X-CSRFToken": token})
+    assert wrong.status_code == 428
+    client.get(asked.get_json()["captcha"])   # a wrong answer used the picture up: a new one
+    right = client.post(_vote_url(contest, entries[0]), json={"captcha": "kkkk"}, headers={"X-CSRFToken": token})
+    db.session.rollback()   # this client is not the isolating one: read afresh
+    assert right.status_code == 200 and _count() == 3
+
+
+def test_vote_pages_show_the_work_never_its_maker_and_files_close_with_the_vote(voting, client, world):
+    contest, entries = voting
+    picture = world.image_entry
+    page = client.get(f"/vote/{contest.slug}/{picture.number}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and picture.title in html and "<svg" in html
+    assert "参赛者" not in html and world.users["entrant"].phone not in html
+    asset = picture.assets[0]
+    shown = client.get(f"/files/{asset.id}/large")
+    shown.close()
+    assert shown.status_code == 200 and "作品.png" not in shown.headers["Content-Disposition"]
+    gallery = client.get(f"/vote/{contest.slug}?q={picture.number}").get_data(as_text=True)
+    assert picture.title in gallery and entries[2].title not in gallery
+    contest.voting_end = contest.voting_start   # the vote is over
+    db.session.commit()
+    closed = client.get(f"/files/{asset.id}/large")
+    closed.close()
+    assert closed.status_code == 404
+
+
+def test_each_voter_has_a_stable_order_of_their_own(voting, client):
+    contest, entries = voting
+
+    def order(user):
+        login(client, user)
+        html = client.get(f"/vote/{contest.slug}").get_data(as_text=True)
+        return [e.number for e in sorted(entries, key=lambda e: html.index(f"/vote/{contest.slug}/{e.number}\""))]
+
+    voters = [factories.user() for _ in range(6)]
+    orders = [order(v) for v in voters]
+    assert order(voters[0]) == orders[0]                  # the same on every visit
+    assert len({tuple(o) for o in orders}) > 1            # not the same for everyone
+    assert len({o[0] for o in orders}) > 1                # no entry always first
