@@ -35,6 +35,17 @@ class Defaults:
     VOTE_LIMIT_PER_IP = "600 per minute"
     VOTE_CAPTCHA_AFTER = "60 per hour"
     VOTE_CAPTCHA_VALID_S = 600
+    # Brushing patterns (contest/vote_patterns.py Thresholds, one setting per field).
+    VOTE_SPIKE_FACTOR = 5.0
+    VOTE_SPIKE_MIN_VOTES = 30
+    VOTE_PREFIX_WINDOW_S = 600
+    VOTE_PREFIX_MIN_VOTES = 20
+    VOTE_SIGNUP_WINDOW_S = 1800
+    VOTE_SIGNUP_MIN_ACCOUNTS = 10
+    VOTE_REGULAR_MIN_RUN = 10
+    VOTE_REGULAR_MAX_CV = 0.1
+    VOTE_RAPID_WINDOW_S = 10
+    VOTE_RAPID_MIN_ENTRIES = 5
     # OWASP's floor for scrypt is N=2^17; Werkzeug's default (2^15) is below it.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     PASSWORD_MIN_LENGTH = 8
@@ -76,6 +87,8 @@ def env_overrides(environ: dict[str, str] | None = None) -> dict:
             out[name] = value.strip().lower() in ("1", "true", "yes", "on")
         elif isinstance(default, int):
             out[name] = int(value)
+        elif isinstance(default, float):
+            out[name] = float(value)
         else:
             out[name] = value
     return out

@@ -68,6 +68,38 @@ UNIT_KIND_LABELS = {
 }
 
 
+VOTE_STATUS_LABELS = {"valid": _l("valid"), "suspect": _l("suspect"), "invalid": _l("invalid")}
+VOTE_RULE_LABELS = {
+    "hourly_spike": _l("Hourly spike"),
+    "ip_prefix_burst": _l("One network"),
+    "signup_burst": _l("New accounts"),
+    "regular_intervals": _l("Machine rhythm"),
+    "rapid_multi_entry": _l("Rapid fire"),
+}
+
+
+def flag_evidence(flag) -> str:
+    """The numbers behind a brushing flag, as a sentence for the organiser."""
+    from flask_babel import gettext as _
+
+    e = flag.evidence
+    if flag.rule == "hourly_spike":
+        return _("%(n)d votes in the hour from %(hour)s, against a median of %(median)s an hour for this entry.",
+                 n=e["votes"], hour=shanghai(datetime.fromisoformat(e["hour"]), "MM-dd HH:mm"),
+                 median=f"{e['median']:g}")
+    if flag.rule == "ip_prefix_burst":
+        return _("%(n)d votes for this entry from one address block (%(prefix)s…) within %(s)d seconds.",
+                 n=e["votes"], prefix=e["ip_prefix"], s=e["window_s"])
+    if flag.rule == "signup_burst":
+        return _("%(n)d of this entry's voters registered between %(start)s and %(end)s.", n=e["accounts"],
+                 start=shanghai(datetime.fromisoformat(e["registered_from"]), "MM-dd HH:mm:ss"),
+                 end=shanghai(datetime.fromisoformat(e["registered_to"]), "MM-dd HH:mm:ss"))
+    if flag.rule == "regular_intervals":
+        return _("%(n)d votes in a row, one every %(gap)s seconds (variation %(cv)s): a timer, not people.",
+                 n=e["votes"], gap=f"{e['mean_gap_s']:g}", cv=f"{e['cv']:g}")
+    return _("One account voted for %(n)d entries within %(s)s seconds.", n=e["entries"], s=f"{e['seconds']:g}")
+
+
 def shanghai(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     if value is None:
         return ""
@@ -82,7 +114,8 @@ def register_template_helpers(app: Flask) -> None:
         policies=policies, PHASE_LABELS=PHASE_LABELS, KIND_LABELS=KIND_LABELS,
         ROLE_LABELS=ROLE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS,
         ENTRY_STATUS_LABELS=ENTRY_STATUS_LABELS, ENTRY_STATUS_NEXT=ENTRY_STATUS_NEXT,
-        ROUND_STATE_LABELS=ROUND_STATE_LABELS,
+        ROUND_STATE_LABELS=ROUND_STATE_LABELS, vote_status_labels=VOTE_STATUS_LABELS,
+        rule_labels=VOTE_RULE_LABELS, flag_evidence=flag_evidence,
     )
 
     @app.context_processor

@@ -23,9 +23,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .. import policies
 from ..extensions import db
-from ..models import Contest, Entry, RoundEntry, User, Vote, VoterDay, VoteTally
+from ..models import Contest, Entry, Round, RoundEntry, User, Vote, VoterDay, VoteTally
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI
+from . import audit
 from .errors import ServiceError
 
 
@@ -109,6 +110,19 @@ def _locked_row(model, values: dict, key: dict):
     db.session.execute(insert(model).values(**key, **values).on_conflict_do_nothing())
     query = select(model).filter_by(**key).with_for_update()
     return db.session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def save_settings(actor: User, contest: Contest, round_id: int | None, districts: list[str]) -> None:
+    """Which entries are put to the vote (every accepted one, or a round's) and
+    who may vote (everyone, or residents of the named districts)."""
+    if round_id and db.session.scalar(select(Round.contest_id).where(Round.id == round_id)) != contest.id:
+        raise ServiceError(_("Please choose a round of this contest."), field="vote_round")
+    known = current_app.config["DISTRICTS"]
+    contest.vote_round_id = round_id or None
+    contest.voting_districts = [d for d in known if d in set(districts)]
+    db.session.flush()
+    audit.record(actor, "votes.settings", contest, details={
+        "round": contest.vote_round_id, "districts": contest.voting_districts})
 
 
 def remaining_today(contest: Contest, voter: User, now: datetime | None = None) -> int:
@@ -219,8 +233,6 @@ def recount(contest: Contest) -> Recount:
 def invalidate(actor: User, contest: Contest, vote_ids, reason: str) -> int:
     """Mark votes invalid with a reason; each entry's tally falls by exactly
     the number marked. Rows are never deleted. Returns how many were marked."""
-    from . import audit
-
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Please give the reason for invalidating these votes."), field="reason")

@@ -133,6 +133,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("organiser.round_results", "GET"): contest_organisers(200),
     ("organiser.advance_entry", "POST"): contest_organisers(302),
     ("organiser.declare_conflict", "POST"): contest_organisers(302),
+    ("organiser.votes_overview", "GET"): contest_organisers(200),
+    ("organiser.votes_settings", "POST"): contest_organisers(302),
+    ("organiser.votes_recount", "POST"): contest_organisers(302),
+    ("organiser.vote_flags_list", "GET"): contest_organisers(200),
+    ("organiser.vote_flags_scan", "POST"): contest_organisers(302),
+    ("organiser.vote_flag_decide", "POST"): contest_organisers(302),   # no action chosen: refused, back
+    ("organiser.vote_rows", "GET"): contest_organisers(200),
+    ("organiser.votes_invalidate", "POST"): contest_organisers(302),
     ("vote.gallery", "GET"): everyone(200),
     ("vote.entry_page", "GET"): everyone(200),
     ("vote.captcha_picture", "GET"): everyone(200),
@@ -174,6 +182,11 @@ def world(world):
     world.contest.voting_enabled = True
     world.contest.voting_start, world.contest.voting_end = utcnow() - timedelta(hours=1), utcnow() + timedelta(days=1)
     world.voted_entry = judged
+    from contest.models import VoteFlag
+
+    world.vote_flag = VoteFlag(contest_id=world.contest.id, rule="rapid_multi_entry", key="k", voter_id=None,
+                               start=utcnow(), end=utcnow(), vote_ids=[], evidence={"entries": 5, "seconds": 3.0})
+    db.session.add(world.vote_flag)
     db.session.commit()
     world.round = rnd
     world.assignment = db.session.scalars(db.select(JudgeAssignment)).one()
@@ -203,6 +216,7 @@ def _url(app, endpoint: str, world) -> str:
         "round_entry_id": world.round_entry.id,
         "step": "close",
         "number": world.voted_entry.number,
+        "flag_id": world.vote_flag.id,
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():

@@ -1,0 +1,151 @@
+"""The organiser's side of the public vote: settings (which entries, which
+districts), the tally with a recount, the brushing flags with their evidence
+and decisions, and the vote rows (no phone numbers) with invalidation."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..entrant.forms import ReasonForm
+from ..extensions import db
+from ..forms_common import ConfirmForm, saving
+from ..models import Contest, Entry, Round, Vote, VoteFlag
+from ..policies import can_manage_votes, can_use_console, require
+from ..services import vote_flags, votes
+from .views import bp
+
+ROWS_PER_PAGE = 100
+
+
+def _contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    if not can_manage_votes(current_user, contest):
+        abort(403)
+    return contest
+
+
+@bp.route("/contests/<int:contest_id>/votes")
+@require(can_use_console)
+def votes_overview(contest_id: int):
+    contest = _contest(contest_id)
+    rows = db.session.execute(
+        votes.voting_entries(contest).with_only_columns(Entry.id, Entry.number, Entry.title)
+        .order_by(Entry.number)).all()
+    invalid = dict(db.session.execute(
+        select(Vote.entry_id, func.count(Vote.id)).where(Vote.contest_id == contest.id, Vote.status == "invalid")
+        .group_by(Vote.entry_id)).all())
+    counts = votes.tallies(contest)
+    rows.sort(key=lambda r: (-counts.get(r.id, 0), r.number or ""))
+    rounds = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.position))
+    open_flags = db.session.scalar(select(func.count(VoteFlag.id)).where(
+        VoteFlag.contest_id == contest.id, VoteFlag.state == "open"))
+    return render_template("organiser/votes.html", contest=contest, rows=rows, counts=counts, invalid=invalid,
+                           rounds=list(rounds), open_flags=open_flags, form=ConfirmForm())
+
+
+@bp.route("/contests/<int:contest_id>/votes/settings", methods=["POST"])
+@require(can_use_console)
+def votes_settings(contest_id: int):
+    contest = _contest(contest_id)
+    if ConfirmForm().validate_on_submit():
+        round_id = request.form.get("vote_round", type=int)
+        with saving() as outcome:
+            votes.save_settings(current_user, contest, round_id,
+                                request.form.getlist("district"))
+        if outcome.ok:
+            flash(_("The vote's settings have been saved."), "success")
+    return redirect(url_for("organiser.votes_overview", contest_id=contest.id))
+
+
+@bp.route("/contests/<int:contest_id>/votes/recount", methods=["POST"])
+@require(can_use_console)
+def votes_recount(contest_id: int):
+    contest = _contest(contest_id)
+    if ConfirmForm().validate_on_submit():
+        result = votes.recount(contest)
+        if result.broken_at is None and not result.drift:
+            flash(_("Recount: %(n)d valid votes, every entry's chain intact, every tally equal to its rows.",
+                    n=sum(result.counted.values())), "success")
+        else:
+            flash(_("Recount: the chain breaks at vote %(id)s; tallies differing: %(n)d. Keep the database "
+                    "as it is and tell the platform's administrator.",
+                    id=result.broken_at if result.broken_at is not None else "—", n=len(result.drift)), "error")
+    return redirect(url_for("organiser.votes_overview", contest_id=contest.id))
+
+
+@bp.route("/contests/<int:contest_id>/votes/flags")
+@require(can_use_console)
+def vote_flags_list(contest_id: int):
+    contest = _contest(contest_id)
+    state = request.args.get("state", "open")
+    query = select(VoteFlag).where(VoteFlag.contest_id == contest.id).order_by(VoteFlag.start.desc())
+    if state in ("open", "invalidated", "cleared"):
+        query = query.where(VoteFlag.state == state)
+    flags = db.session.scalars(query.limit(500)).all()
+    return render_template("organiser/vote_flags.html", contest=contest, flags=flags, state=state,
+                           thresholds=vote_flags.thresholds(), form=ReasonForm(), confirm=ConfirmForm())
+
+
+@bp.route("/contests/<int:contest_id>/votes/scan", methods=["POST"])
+@require(can_use_console)
+def vote_flags_scan(contest_id: int):
+    contest = _contest(contest_id)
+    if ConfirmForm().validate_on_submit():
+        with saving() as outcome:
+            found = vote_flags.scan(current_user, contest)
+        if outcome.ok:
+            flash(_("Scan finished: %(n)d new groups to review.", n=found), "success")
+    return redirect(url_for("organiser.vote_flags_list", contest_id=contest.id))
+
+
+@bp.route("/vote-flags/<int:flag_id>/decide", methods=["POST"])
+@require(can_use_console)
+def vote_flag_decide(flag_id: int):
+    flag = db.session.get(VoteFlag, flag_id) or abort(404)
+    contest = _contest(flag.contest_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        with saving() as outcome:
+            changed = vote_flags.decide(current_user, flag, request.form.get("action", ""), form.reason.data)
+        if outcome.ok:
+            flash(_("Done: %(n)d votes changed.", n=changed), "success")
+    return redirect(url_for("organiser.vote_flags_list", contest_id=contest.id))
+
+
+@bp.route("/contests/<int:contest_id>/votes/rows")
+@require(can_use_console)
+def vote_rows(contest_id: int):
+    contest = _contest(contest_id)
+    query = select(Vote, Entry.number).join(Entry, Entry.id == Vote.entry_id).where(Vote.contest_id == contest.id)
+    number = (request.args.get("entry") or "").strip()
+    status = request.args.get("status") or ""
+    if number:
+        query = query.where(Entry.number == number)
+    if status in ("valid", "suspect", "invalid"):
+        query = query.where(Vote.status == status)
+    page = max(request.args.get("page", 1, type=int), 1)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(query.order_by(Vote.id.desc()).offset((page - 1) * ROWS_PER_PAGE)
+                              .limit(ROWS_PER_PAGE)).all()
+    return render_template("organiser/vote_rows.html", contest=contest, rows=rows, number=number, status=status,
+                           page=page, pages=max(1, -(-total // ROWS_PER_PAGE)), total=total, form=ReasonForm())
+
+
+@bp.route("/contests/<int:contest_id>/votes/invalidate", methods=["POST"])
+@require(can_use_console)
+def votes_invalidate(contest_id: int):
+    contest = _contest(contest_id)
+    form = ReasonForm()
+    ids = [int(i) for i in request.form.getlist("vote") if i.isdigit()]
+    if form.validate_on_submit():
+        if not ids:
+            flash(_("Please choose the votes to invalidate."), "error")
+        else:
+            with saving() as outcome:
+                changed = votes.invalidate(current_user, contest, ids, form.reason.data)
+            if outcome.ok:
+                flash(_("%(n)d votes marked invalid.", n=changed), "success")
+    return redirect(url_for("organiser.vote_rows", contest_id=contest.id, **request.args))
+
