@@ -39,3 +39,33 @@ def test_login_limits_are_counted_in_redis_and_shared(redis_app):
     assert account_keys, keys
     # Every attempt was counted there, the refused sixth included.
     assert int(server.get(account_keys[0])) == 6
+
+
+def test_vote_counts_per_address_and_account_live_in_redis(voting, make_app, redis_url):
+    """The captcha's count of votes from one address is shared by every worker."""
+    from tests.conftest import login
+
+    contest, entries = voting
+    prefix = f"contest-test-{uuid.uuid4().hex[:10]}"
+    limiter._key_prefix = ""
+    app = make_app(RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_KEY_PREFIX=prefix, VOTE_CAPTCHA_AFTER="2 per hour")
+    server = redis.Redis.from_url(redis_url)
+    try:
+        voters = [factories.user() for _ in range(3)]
+        from contest.extensions import db
+
+        db.session.commit()
+        statuses = []
+        for i, voter in enumerate(voters):
+            client = app.test_client()   # each voter on a different "worker"
+            login(client, voter)
+            token = csrf_token(client, f"/vote/{contest.slug}")
+            statuses.append(client.post(f"/vote/{contest.slug}/{entries[i].number}", json={},
+                                        headers={"X-CSRFToken": token}).status_code)
+        assert statuses == [200, 200, 428]
+        keys = [k.decode() for k in server.scan_iter(f"*{prefix}*")]
+        assert any("vote-address" in k for k in keys) and any(f"vote:{voters[0].id}" in k for k in keys), keys
+    finally:
+        for key in server.scan_iter(f"*{prefix}*"):
+            server.delete(key)
+        server.close()

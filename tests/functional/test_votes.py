@@ -275,3 +275,17 @@ def test_each_voter_has_a_stable_order_of_their_own(voting, client):
     assert order(voters[0]) == orders[0]                  # the same on every visit
     assert len({tuple(o) for o in orders}) > 1            # not the same for everyone
     assert len({o[0] for o in orders}) > 1                # no entry always first
+
+
+def test_hidden_counts_are_not_shown_nor_sortable(voting, client):
+    contest, entries = voting
+    _cast(contest, entries[0], factories.user())
+    contest.show_vote_counts = False
+    db.session.commit()
+    gallery = client.get(f"/vote/{contest.slug}?sort=votes").get_data(as_text=True)
+    page = client.get(f"/vote/{contest.slug}/{entries[0].number}").get_data(as_text=True)
+    assert "data-count" not in gallery and "data-count" not in page and "sort=votes" not in gallery
+    contest.show_vote_counts = True
+    db.session.commit()
+    shown = client.get(f"/vote/{contest.slug}/{entries[0].number}").get_data(as_text=True)
+    assert 'data-count>1</span>' in shown
