@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -30,10 +30,21 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def reads_first(view):
+    """Mark a view that reads in a plain transaction, ends it, and writes in a
+    short one of its own under write_intent(): the write lock is held for the
+    writes alone, not for the whole request."""
+    view.reads_first = True
+    return view
+
+
 def _begin_immediately() -> bool:
     if _write_intent.get():
         return True
-    return has_request_context() and request.method in WRITE_METHODS
+    if not has_request_context() or request.method not in WRITE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return not getattr(view, "reads_first", False)
 
 
 def install_sqlite_pragmas(engine: Engine) -> None:

@@ -48,7 +48,7 @@ class User(db.Model):
 
     unit: Mapped[Unit | None] = relationship()
     grants: Mapped[list[RoleGrant]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="user", cascade="all, delete-orphan",
         foreign_keys="RoleGrant.user_id",
     )
 

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Entry, JudgeAssignment, Programme, SensitiveTerm, Unit, User
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI, shanghai_year
-from . import accounts, assigning, contests, entries, judge_scores, rounds, screening, uploads
+from . import accounts, assigning, contests, demo_votes, entries, judge_scores, rounds, screening, uploads
 
 DEMO_PASSWORD = "haowangmin2020"
 # phone, name, role, unit (None for roles without a unit)
@@ -292,6 +292,7 @@ def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str, str | No
         seed_entries(programme, people, unit_admin, now, per_category=3 if programme.year == 2020 else 6)
         seed_judging(programme, now)
     _entrants_own(now)
+    demo_votes.seed_votes(now, DEMO_PASSWORD)
     db.session.flush()
     return list(DEMO_ACCOUNTS)
 

@@ -14,12 +14,15 @@ import ipaddress
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from .. import policies
 from ..extensions import db
@@ -40,9 +43,25 @@ class VoteRefused(ServiceError):
 
 @dataclass(frozen=True)
 class VoteOutcome:
-    vote: Vote
+    vote_id: int
+    day: date
     remaining_today: int
     replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """Everything the write needs, read and checked before the write begins."""
+    contest_id: int
+    entry_id: int
+    voter_id: int
+    quota: int
+    opens: datetime
+    closes: datetime
+    request_id: str
+    ip_hash: str
+    ip_prefix: str
+    device_hash: str
 
 
 def vote_day(moment: datetime) -> date:
@@ -103,15 +122,6 @@ def chain_link(previous: str, vote: Vote) -> str:
     return hashlib.sha256(fields.encode()).hexdigest()
 
 
-def _locked_row(model, values: dict, key: dict):
-    """Create the row if missing (racing creators do not fail), then lock it."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(model).values(**key, **values).on_conflict_do_nothing())
-    query = select(model).filter_by(**key).with_for_update()
-    return db.session.scalars(query.execution_options(populate_existing=True)).one()
-
-
 def save_settings(actor: User, contest: Contest, round_id: int | None, districts: list[str]) -> None:
     """Which entries are put to the vote (every accepted one, or a round's) and
     who may vote (everyone, or residents of the named districts)."""
@@ -137,52 +147,120 @@ def voted_today(contest: Contest, voter: User, now: datetime | None = None) -> s
         Vote.contest_id == contest.id, Vote.voter_id == voter.id, Vote.day == vote_day(now or utcnow()))))
 
 
-def cast_vote(contest: Contest, number: str, voter: User, *, ip: str, device: str,
-              idempotency_key: str | None = None, now: datetime | None = None, clock=utcnow) -> VoteOutcome:
-    """Record one vote, or refuse with the reason and the status. `now` fixes
-    the clock (tests); otherwise the server's clock is read after the locks
-    are held, so every accepted row is stamped before the window closes."""
-    read_clock = (lambda: now) if now is not None else clock
-    if not voting_open(contest, read_clock()):
+def prepare(contest: Contest, number: str, voter: User, *, ip: str, device: str,
+            idempotency_key: str | None = None, now: datetime | None = None) -> Ballot:
+    """The checks that need only reading: the window, the entry, the voter."""
+    if not voting_open(contest, now or utcnow()):
         raise VoteRefused(403, _("Voting is not open now."))
-    entry = entry_in_voting(contest, number)
-    if entry is None:
+    entry_id = db.session.scalar(voting_entries(contest).with_only_columns(Entry.id).where(Entry.number == number))
+    if entry_id is None:
         raise VoteRefused(404, _("No entry with this number is in the vote."))
     if not policies.can_vote(voter, contest):
         raise VoteRefused(403, _("This vote is open to residents of %(districts)s only.",
                                  districts="、".join(contest.voting_districts)))
     request_id = _hash("request", f"{voter.id}:{idempotency_key}") if idempotency_key else uuid.uuid4().hex
-    if idempotency_key:
-        earlier = db.session.scalar(select(Vote).where(Vote.request_id == request_id))
-        if earlier is not None:
-            return VoteOutcome(earlier, remaining_today(contest, voter, read_clock()), replayed=True)
+    return Ballot(contest.id, entry_id, voter.id, contest.votes_per_day, contest.voting_start, contest.voting_end,
+                  request_id, _hash("ip", ip), _hash("prefix", ip_prefix(ip)), _hash("device", device))
 
+
+class _Row(NamedTuple):
+    contest_id: int
+    entry_id: int
+    voter_id: int
+    day: date
+    created_at: datetime
+    request_id: str
+    ip_hash: str
+    ip_prefix: str
+    device_hash: str
+
+
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> dict:
+    """The write's four statements, built once per dialect with bound
+    parameters: building them anew each time cost more than running them."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    days, tallies_t, votes_t = VoterDay.__table__, VoteTally.__table__, Vote.__table__
+    count_in = insert(days).values(contest_id=bindparam("c"), voter_id=bindparam("v"), day=bindparam("d"),
+                                   used=bindparam("step"))
+    count_in = count_in.on_conflict_do_update(
+        index_elements=["contest_id", "voter_id", "day"], set_={"used": days.c.used + bindparam("step")},
+        where=days.c.used + bindparam("step") <= bindparam("quota")).returning(days.c.used)
+    head = insert(tallies_t).values(entry_id=bindparam("e"), contest_id=bindparam("c"), counted=0, head="")
+    head = head.on_conflict_do_update(index_elements=["entry_id"], set_={"counted": tallies_t.c.counted}) \
+        .returning(tallies_t.c.head)
+    add = votes_t.insert().returning(votes_t.c.id)
+    advance = update(tallies_t).where(tallies_t.c.entry_id == bindparam("e")) \
+        .values(head=bindparam("chain"), counted=tallies_t.c.counted + 1)
+    return {"count_in": count_in, "head": head, "add": add, "advance": advance}
+
+
+def _count_in(connection, statements: dict, ballot: Ballot, day: date, step: int = 1) -> int | None:
+    """Add `step` to the voter's count for the day, within the quota; the row
+    stays locked to this transaction. None when the quota is used up."""
+    return connection.execute(statements["count_in"], {
+        "c": ballot.contest_id, "v": ballot.voter_id, "d": day, "step": step, "quota": ballot.quota}).scalar()
+
+
+def record(ballot: Ballot, *, now: datetime | None = None, clock=utcnow) -> VoteOutcome:
+    """The write: the voter's day counter (locked first), then the entry's
+    tally and chain head (locked last, so a popular entry's votes queue for
+    the shortest time), then the row. A repeated vote or a replayed key ends
+    in an IntegrityError from the database's own constraints: the caller rolls
+    back and asks after_conflict(). `now` fixes the clock (tests); otherwise
+    the clock is read once the voter's counter is held, so every accepted row
+    is stamped before the window closes."""
+    read_clock = (lambda: now) if now is not None else clock
+    connection = db.session.connection()
+    statements = _statements(connection.dialect.name)
     day = vote_day(read_clock())
     while True:
-        counter = _locked_row(VoterDay, {"used": 0}, {"contest_id": contest.id, "voter_id": voter.id, "day": day})
+        used = _count_in(connection, statements, ballot, day)
+        if used is None:
+            raise VoteRefused(429, _("You have used all %(n)d of today's votes. Come back tomorrow.",
+                                     n=ballot.quota), 0)
         stamp = read_clock()
         if vote_day(stamp) == day:
             break
-        day = vote_day(stamp)   # midnight passed while waiting: the new day's counter
-    if not voting_open(contest, stamp):
+        _count_in(connection, statements, ballot, day, -1)   # midnight passed while waiting: the new day's
+        day = vote_day(stamp)
+    if not ballot.opens <= stamp < ballot.closes:
         raise VoteRefused(403, _("Voting closed before your vote arrived."))
-    if db.session.scalar(select(Vote.id).where(Vote.voter_id == voter.id, Vote.entry_id == entry.id,
-                                               Vote.day == day)):
-        raise VoteRefused(409, _("You have already voted for this entry today. Come back tomorrow."),
-                          max(contest.votes_per_day - counter.used, 0))
-    if counter.used >= contest.votes_per_day:
-        raise VoteRefused(429, _("You have used all %(n)d of today's votes. Come back tomorrow.",
-                                 n=contest.votes_per_day), 0)
-    tally = _locked_row(VoteTally, {"contest_id": contest.id, "counted": 0, "head": ""}, {"entry_id": entry.id})
-    vote = Vote(contest_id=contest.id, entry_id=entry.id, voter_id=voter.id, day=day, created_at=stamp,
-                request_id=request_id, ip_hash=_hash("ip", ip), ip_prefix=_hash("prefix", ip_prefix(ip)),
-                device_hash=_hash("device", device), status="valid")
-    vote.chain = chain_link(tally.head, vote)
-    db.session.add(vote)
-    tally.head, tally.counted = vote.chain, tally.counted + 1
-    counter.used += 1
-    db.session.flush()
-    return VoteOutcome(vote, contest.votes_per_day - counter.used)
+    head = connection.execute(statements["head"], {"e": ballot.entry_id, "c": ballot.contest_id}).scalar_one()
+    row = _Row(ballot.contest_id, ballot.entry_id, ballot.voter_id, day, stamp, ballot.request_id, ballot.ip_hash,
+               ballot.ip_prefix, ballot.device_hash)
+    chain = chain_link(head, row)
+    vote_id = connection.execute(statements["add"], {**row._asdict(), "status": "valid", "chain": chain}) \
+        .scalar_one()
+    connection.execute(statements["advance"], {"e": ballot.entry_id, "chain": chain})
+    return VoteOutcome(vote_id, day, ballot.quota - used)
+
+
+def after_conflict(ballot: Ballot, now: datetime | None = None) -> VoteOutcome:
+    """After a rolled-back write that met a constraint: a replayed request (the
+    same key) gets its first answer again; anything else was a second vote for
+    the entry that day."""
+    earlier = db.session.execute(select(Vote.id, Vote.day).where(Vote.request_id == ballot.request_id)).first()
+    used = db.session.scalar(select(VoterDay.used).where(
+        VoterDay.contest_id == ballot.contest_id, VoterDay.voter_id == ballot.voter_id,
+        VoterDay.day == vote_day(now or utcnow()))) or 0
+    remaining = max(ballot.quota - used, 0)
+    if earlier is not None:
+        return VoteOutcome(earlier.id, earlier.day, remaining, replayed=True)
+    raise VoteRefused(409, _("You have already voted for this entry today. Come back tomorrow."), remaining)
+
+
+def cast_vote(contest: Contest, number: str, voter: User, *, ip: str, device: str,
+              idempotency_key: str | None = None, now: datetime | None = None, clock=utcnow) -> VoteOutcome:
+    """Record one vote inside the caller's transaction (a savepoint holds the
+    write), or refuse with the reason and the HTTP status."""
+    ballot = prepare(contest, number, voter, ip=ip, device=device, idempotency_key=idempotency_key,
+                     now=now if now is not None else clock())
+    try:
+        with db.session.begin_nested():
+            return record(ballot, now=now, clock=clock)
+    except IntegrityError:
+        return after_conflict(ballot, now)
 
 
 def tallies(contest: Contest) -> dict[int, int]:

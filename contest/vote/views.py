@@ -9,19 +9,19 @@ import secrets
 from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from limits import parse
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..db_events import reads_first, write_intent
 from ..entrant.receipt import status_qr_svg
-from ..extensions import db, limiter
+from ..extensions import db
 from ..files.views import h5_src_for
 from ..models import Contest, Entry
 from ..models.timestamps import utcnow
 from ..policies import can_vote
 from ..services import audit, votes
-from . import captcha
+from . import captcha, limits
 
 bp = Blueprint("vote", __name__)
 PER_PAGE = 24
@@ -108,47 +108,50 @@ def _answer(status: int, message: str, remaining: int | None = None, **extra):
     return jsonify(body), status
 
 
-def _address_limit():
-    return parse(current_app.config["VOTE_CAPTCHA_AFTER"])
-
-
-def _address_key() -> tuple[str, str, str]:
-    return current_app.config["RATELIMIT_KEY_PREFIX"], "vote-address", audit.hash_ip(request.remote_addr) or "-"
-
-
-def _account_key() -> str:
-    return f"vote:{current_user.id}" if current_user.is_authenticated else f"vote-ip:{request.remote_addr}"
+def _address() -> str:
+    return audit.hash_ip(request.remote_addr) or "-"
 
 
 @bp.route("/vote/<slug>/<number>", methods=["POST"])
-@limiter.limit(lambda: current_app.config["VOTE_LIMIT_PER_ACCOUNT"], key_func=_account_key)
-@limiter.limit(lambda: current_app.config["VOTE_LIMIT_PER_IP"])
+@reads_first
 def cast(slug: str, number: str):
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None or not contest.voting_enabled:
         return _answer(404, _("No entry with this number is in the vote."))
     if not current_user.is_authenticated:
         return _answer(403, _("Please log in to vote."), login=url_for("accounts.login", next=request.referrer))
+    address = _address()
+    if not (limits.hit("VOTE_LIMIT_PER_ACCOUNT", "vote-account", str(current_user.id))
+            & limits.hit("VOTE_LIMIT_PER_IP", "vote-ip", address)):
+        return _answer(429, _("Too many votes in a short time. Please wait a minute and try again."))
     payload = request.get_json(silent=True) or {}
-    busy = not limiter.limiter.test(_address_limit(), *_address_key())
+    busy = not limits.under("VOTE_CAPTCHA_AFTER", "vote-address", address)
     if busy and not captcha.solved_recently() and not captcha.check(payload.get("captcha")):
         return _answer(428, _("Many votes come from your network. Please type the characters in the picture."),
                        captcha=url_for("vote.captcha_picture", t=secrets.token_hex(4)))
-    limiter.limiter.hit(_address_limit(), *_address_key())
+    limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
     device = f"{request.cookies.get(DEVICE_COOKIE, '')}|{request.user_agent.string[:300]}"
     try:
-        outcome = votes.cast_vote(contest, number, current_user, ip=request.remote_addr or "", device=device,
-                                  idempotency_key=key)
-        db.session.commit()
+        ballot = votes.prepare(contest, number, current_user, ip=request.remote_addr or "", device=device,
+                               idempotency_key=key)
+    except votes.VoteRefused as refused:
+        return _answer(refused.status, refused.message, refused.remaining)
+    db.session.commit()   # the reading is over: the write below holds the lock for its own statements only
+    try:
+        with write_intent():
+            outcome = votes.record(ballot)
+            db.session.commit()
     except votes.VoteRefused as refused:
         db.session.rollback()
         return _answer(refused.status, refused.message, refused.remaining)
     except IntegrityError:
-        # The database's own guard (a constraint) caught what the locks should have.
+        # The database's constraints met a second vote for the entry today, or a replayed key.
         db.session.rollback()
-        return _answer(409, _("You have already voted for this entry today. Come back tomorrow."),
-                       votes.remaining_today(contest, current_user))
+        try:
+            outcome = votes.after_conflict(ballot)
+        except votes.VoteRefused as refused:
+            return _answer(refused.status, refused.message, refused.remaining)
     return _answer(200, _("Thank you: your vote is counted. %(n)d left today.", n=outcome.remaining_today),
                    outcome.remaining_today, replayed=outcome.replayed)
 

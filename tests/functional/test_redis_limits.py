@@ -64,7 +64,7 @@ def test_vote_counts_per_address_and_account_live_in_redis(voting, make_app, red
                                         headers={"X-CSRFToken": token}).status_code)
         assert statuses == [200, 200, 428]
         keys = [k.decode() for k in server.scan_iter(f"*{prefix}*")]
-        assert any("vote-address" in k for k in keys) and any(f"vote:{voters[0].id}" in k for k in keys), keys
+        assert any("vote-address" in k for k in keys) and any(f"vote-account/{voters[0].id}/" in k for k in keys), keys
     finally:
         for key in server.scan_iter(f"*{prefix}*"):
             server.delete(key)

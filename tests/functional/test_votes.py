@@ -27,7 +27,7 @@ def test_a_vote_is_one_row_counted_once_with_its_chain(voting):
     voter = factories.user()
     outcome = _cast(contest, entries[0], voter)
     assert outcome.remaining_today == 2 and not outcome.replayed
-    row = db.session.scalar(select(Vote))
+    row = db.session.get(Vote, outcome.vote_id)
     assert (row.voter_id, row.entry_id, row.status) == (voter.id, entries[0].id, "valid")
     assert len(row.chain) == 64 and row.ip_hash != "203.0.113.7" and "203.0.113" not in row.ip_prefix
     assert votes.tallies(contest) == {entries[0].id: 1}
@@ -55,8 +55,8 @@ def test_the_day_is_the_shanghai_calendar_day_from_the_server_clock(voting):
     voter = factories.user()
     before = datetime(2026, 12, 1, 15, 59, 59, tzinfo=UTC)   # 23:59:59 in Shanghai
     after = datetime(2026, 12, 1, 16, 0, 0, tzinfo=UTC)      # 00:00:00 the next day
-    first = _cast(contest, entries[0], voter, now=before).vote
-    second = _cast(contest, entries[0], voter, now=after).vote
+    first = _cast(contest, entries[0], voter, now=before)
+    second = _cast(contest, entries[0], voter, now=after)
     assert (first.day.isoformat(), second.day.isoformat()) == ("2026-12-01", "2026-12-02")
     with pytest.raises(votes.VoteRefused) as same_day:
         _cast(contest, entries[0], voter, now=after + timedelta(hours=23, minutes=59))
@@ -103,7 +103,7 @@ def test_a_replayed_idempotency_key_gives_the_same_answer_and_no_second_row(voti
     voter = factories.user()
     first = _cast(contest, entries[0], voter, idempotency_key="k-1")
     again = _cast(contest, entries[0], voter, idempotency_key="k-1")
-    assert again.replayed and again.vote.id == first.vote.id and again.remaining_today == 2
+    assert again.replayed and again.vote_id == first.vote_id and again.remaining_today == 2
     assert _count() == 1
     other = factories.user()   # the same key from someone else is their own request
     assert not _cast(contest, entries[0], other, idempotency_key="k-1").replayed
@@ -141,7 +141,7 @@ def test_recount_equals_the_tally_and_a_hand_edit_breaks_the_chain(voting, app):
 
 def test_invalidation_marks_rows_lowers_the_tally_by_exactly_that_and_is_audited(voting, world):
     contest, entries = voting
-    ids = [_cast(contest, entries[0], factories.user()).vote.id for _ in range(5)]
+    ids = [_cast(contest, entries[0], factories.user()).vote_id for _ in range(5)]
     organiser = world.users["organiser"]
     with pytest.raises(votes.ServiceError):
         votes.invalidate(organiser, contest, ids[:2], "  ")
@@ -200,14 +200,14 @@ def test_a_failure_between_insert_and_commit_leaves_no_row_and_no_drift(voting, 
     login(client, factories.user())
     token = csrf_token(client, f"/vote/{contest.slug}")
 
-    cast = votes.cast_vote
+    write = votes.record
 
     def inserted_then_failing(*args, **kwargs):
-        cast(*args, **kwargs)   # row, tally and counter written and flushed
+        write(*args, **kwargs)   # row, tally and counter written
         assert db.session.scalar(select(func.count()).select_from(Vote)) == 2
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(votes, "cast_vote", inserted_then_failing)
+    monkeypatch.setattr(votes, "record", inserted_then_failing)
     r = _post(client, contest, entries[0], token)
     monkeypatch.undo()
     assert r.status_code == 500
@@ -289,3 +289,21 @@ def test_hidden_counts_are_not_shown_nor_sortable(voting, client):
     db.session.commit()
     shown = client.get(f"/vote/{contest.slug}/{entries[0].number}").get_data(as_text=True)
     assert 'data-count>1</span>' in shown
+
+
+@pytest.mark.parametrize("setting, key", [("VOTE_LIMIT_PER_ACCOUNT", "account"), ("VOTE_LIMIT_PER_IP", "address")])
+def test_rate_limits_per_account_and_per_address_answer_429(voting, make_app, setting, key):
+    contest, entries = voting
+    app = make_app(**{setting: "2 per minute"})
+    voters = [factories.user() for _ in range(3)]
+    db.session.commit()
+    statuses = []
+    client = app.test_client()
+    for i in range(3):
+        login(client, voters[0] if key == "account" else voters[i])
+        token = csrf_token(client, f"/vote/{contest.slug}")
+        r = client.post(_vote_url(contest, entries[i]), json={}, headers={"X-CSRFToken": token})
+        statuses.append(r.status_code)
+    assert statuses == [200, 200, 429] and "请稍等一分钟" in r.get_json()["message"]
+    db.session.rollback()
+    assert _count() == 2
