@@ -152,7 +152,9 @@ def shown_in_open_vote(entry: Entry) -> bool:
     from .models.timestamps import utcnow
     from .services import votes
 
-    return votes.voting_open(entry.contest, utcnow()) and votes.entry_in_voting(entry.contest, entry.number) is entry
+    contest = entry.contest
+    return contest.published and votes.voting_open(contest, utcnow()) \
+        and votes.entry_in_voting(contest, entry.number) is entry
 
 
 def can_vote(user, contest: Contest) -> bool:

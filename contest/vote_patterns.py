@@ -17,7 +17,10 @@ signup_burst
 regular_intervals
     Per entry, >= regular_min_run consecutive votes whose gaps have a coefficient of
     variation (pstdev / mean) below regular_max_cv: a timer, not people. Greedy from the
-    earliest vote, extending while the CV stays below the limit; runs never overlap.
+    earliest vote, extending while the CV stays below the limit; runs never overlap. The same
+    scan runs on each (entry, IP prefix) subsequence, since a timer usually sits on one network
+    and organic votes in between would hide it. Runs sharing votes are reported once: the
+    larger, a tie going to the per-entry run; per-prefix runs carry the prefix in key and evidence.
 rapid_multi_entry
     Per voter, votes for >= rapid_min_entries distinct entries within rapid_window_s
     seconds, merged like ip_prefix_burst.
@@ -233,37 +236,61 @@ def _cv(mean: float, m2: float, count: int) -> float:
     return math.sqrt(max(m2, 0.0) / count) / mean if mean > 0 else 0.0
 
 
+def _regular_runs(rows: _Rows, min_run: int, limit: float) -> list[tuple[int, int, float, float]]:
+    """Greedy non-overlapping runs (s, e, mean gap, cv): rows[s..e] with gap cv below limit."""
+    runs = []
+    n = len(rows)
+    s = 0
+    while s + min_run <= n:
+        # Welford's running mean/variance: stable and O(1) per extension.
+        e, count, mean, m2 = s, 0, 0.0, 0.0
+        while e + 1 < n:
+            gap = _seconds(rows[e + 1][0] - rows[e][0])
+            c = count + 1
+            d = gap - mean
+            new_mean = mean + d / c
+            new_m2 = m2 + d * (gap - new_mean)
+            # cv < limit, squared to skip a sqrt in the hot loop; all-zero gaps have cv 0
+            if not (new_m2 < c * (limit * new_mean) ** 2 or (new_m2 <= 0 and limit > 0)):
+                break
+            count, mean, m2, e = c, new_mean, new_m2, e + 1
+        if e - s + 1 >= min_run:
+            runs.append((s, e, mean, _cv(mean, m2, count)))
+            s = e + 1
+        else:
+            # A failed start costs fewer than min_run steps, so the scan stays O(n * min_run).
+            s += 1
+    return runs
+
+
 def _regular_intervals(prepared: _Rows, t: Thresholds) -> list[Finding]:
     out = []
     min_run = max(t.regular_min_run, 2)  # one vote has no gap to measure
-    limit = t.regular_max_cv
     for entry_id, rows in _by(prepared, lambda v: v.entry_id).items():
-        n = len(rows)
-        s = 0
-        while s + min_run <= n:
-            # Welford's running mean/variance: stable and O(1) per extension.
-            e, count, mean, m2 = s, 0, 0.0, 0.0
-            while e + 1 < n:
-                gap = _seconds(rows[e + 1][0] - rows[e][0])
-                c = count + 1
-                d = gap - mean
-                new_mean = mean + d / c
-                new_m2 = m2 + d * (gap - new_mean)
-                # cv < limit, squared to skip a sqrt in the hot loop; all-zero gaps have cv 0
-                if not (new_m2 < c * (limit * new_mean) ** 2 or (new_m2 <= 0 and limit > 0)):
-                    break
-                count, mean, m2, e = c, new_mean, new_m2, e + 1
-            if e - s + 1 >= min_run:
-                group = rows[s:e + 1]
-                out.append(_finding(
-                    "regular_intervals", f"regular_intervals:{entry_id}:{_iso_us(rows[s][0])}", group,
-                    {"votes": len(group), "mean_gap_s": round(mean, 3), "cv": round(_cv(mean, m2, count), 4)},
-                    entry_id=entry_id,
-                ))
-                s = e + 1
-            else:
-                # A failed start costs fewer than min_run steps, so the scan stays O(n * min_run).
-                s += 1
+        if len(rows) < min_run:
+            continue
+        # The whole entry, then each prefix's votes (a prefix holding them all adds nothing).
+        scopes: list[tuple[str | None, _Rows]] = [(None, rows)]
+        scopes += [(p, sub) for p, sub in _by(rows, lambda v: v.ip_prefix).items()
+                   if min_run <= len(sub) < len(rows)]
+        found = []
+        for prefix, seq in scopes:
+            for s, e, mean, cv in _regular_runs(seq, min_run, t.regular_max_cv):
+                group = seq[s:e + 1]
+                evidence = {"votes": len(group), "mean_gap_s": round(mean, 3), "cv": round(cv, 4)}
+                key = f"regular_intervals:{entry_id}:{_iso_us(group[0][0])}"
+                if prefix is not None:
+                    key = f"regular_intervals:{entry_id}:{prefix}:{_iso_us(group[0][0])}"
+                    evidence["ip_prefix"] = prefix[:8]
+                found.append((prefix is not None, _finding("regular_intervals", key, group, evidence,
+                                                           entry_id=entry_id)))
+        # Larger runs first, then per-entry before per-prefix; the key makes the order total.
+        found.sort(key=lambda pf: (-len(pf[1].vote_ids), pf[0], pf[1].start, pf[1].key))
+        taken: set[int] = set()
+        for _, f in found:
+            if taken.isdisjoint(f.vote_ids):
+                taken.update(f.vote_ids)
+                out.append(f)
     return _sorted(out)
 
 

@@ -147,5 +147,6 @@ def votes_invalidate(contest_id: int):
                 changed = votes.invalidate(current_user, contest, ids, form.reason.data)
             if outcome.ok:
                 flash(_("%(n)d votes marked invalid.", n=changed), "success")
-    return redirect(url_for("organiser.vote_rows", contest_id=contest.id, **request.args))
+    return redirect(url_for("organiser.vote_rows", contest_id=contest.id, entry=request.args.get("entry", ""),
+                            status=request.args.get("status", "")))
 

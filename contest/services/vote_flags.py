@@ -27,24 +27,51 @@ def _rows(contest: Contest) -> list[vote_patterns.VoteRow]:
     found = db.session.execute(
         select(Vote.id, Vote.entry_id, Vote.voter_id, Vote.created_at, Vote.ip_prefix, User.created_at)
         .join(User, User.id == Vote.voter_id)
-        .where(Vote.contest_id == contest.id, Vote.status != "invalid"))
+        .where(Vote.contest_id == contest.id))   # invalidated votes too: a pattern that goes on is still one
     return [vote_patterns.VoteRow(*row) for row in found]
 
 
 def scan(actor: User | None, contest: Contest) -> int:
-    """Look for every pattern; record each finding not seen before. Returns how many are new."""
-    known = set(db.session.scalars(select(VoteFlag.key).where(VoteFlag.contest_id == contest.id)))
-    new = [f for f in vote_patterns.find_patterns(_rows(contest), thresholds()) if f.key not in known]
-    for finding in new:
-        db.session.add(VoteFlag(
-            contest_id=contest.id, rule=finding.rule, key=finding.key, entry_id=finding.entry_id,
-            voter_id=finding.voter_id, start=finding.start, end=finding.end, vote_ids=list(finding.vote_ids),
-            evidence=finding.evidence, state="open"))
-        db.session.execute(update(Vote).where(Vote.id.in_(finding.vote_ids), Vote.status == "valid")
-                           .values(status="suspect", reason=finding.rule))
+    """Look for every pattern. A finding seen before that has grown adds its new
+    votes to its open flag, or, once that flag is decided, raises a flag of its
+    own for them; nothing is raised twice. Returns how many flags are new or grew."""
+    by_key: dict[str, list[VoteFlag]] = {}
+    covered: dict[str, set[int]] = {}   # rule -> votes some flag of that rule already holds
+    for flag in db.session.scalars(select(VoteFlag).where(VoteFlag.contest_id == contest.id).order_by(VoteFlag.id)):
+        by_key.setdefault(flag.key.split("#")[0], []).append(flag)
+        covered.setdefault(flag.rule, set()).update(flag.vote_ids)
+    changed, suspect = 0, {}
+    for finding in vote_patterns.find_patterns(_rows(contest), thresholds()):
+        earlier = by_key.get(finding.key, [])
+        held = covered.setdefault(finding.rule, set())
+        fresh = [i for i in finding.vote_ids if i not in held]
+        held.update(fresh)
+        if not fresh:
+            continue
+        still_open = next((flag for flag in earlier if flag.state == "open"), None)
+        if still_open is not None:
+            still_open.vote_ids = sorted(set(still_open.vote_ids) | set(fresh))
+            still_open.end, still_open.evidence = max(still_open.end, finding.end), finding.evidence
+        else:
+            flag = VoteFlag(contest_id=contest.id, rule=finding.rule, key=finding.key if not earlier else
+                            f"{finding.key}#{len(earlier) + 1}", entry_id=finding.entry_id,
+                            voter_id=finding.voter_id, start=finding.start, end=finding.end, vote_ids=fresh,
+                            evidence=finding.evidence, state="open")
+            db.session.add(flag)
+            by_key.setdefault(finding.key, []).append(flag)
+        changed += 1
+        for vote_id in fresh:
+            suspect.setdefault(vote_id, finding.rule)
+    if suspect:
+        votes.lock_tallies(set(db.session.scalars(select(Vote.entry_id).where(Vote.id.in_(suspect)).distinct())))
+        for rule in vote_patterns.RULES:   # each vote's reason: the first rule that caught it
+            ids = sorted(i for i, r in suspect.items() if r == rule)
+            if ids:
+                db.session.execute(update(Vote).where(Vote.id.in_(ids), Vote.status == "valid")
+                                   .values(status="suspect", reason=rule))
     db.session.flush()
-    audit.record(actor, "votes.scan", contest, details={"new_flags": len(new)})
-    return len(new)
+    audit.record(actor, "votes.scan", contest, details={"flags": changed, "votes": len(suspect)})
+    return changed
 
 
 def decide(actor: User, flag: VoteFlag, action: str, reason: str) -> int:

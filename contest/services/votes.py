@@ -158,7 +158,9 @@ def prepare(contest: Contest, number: str, voter: User, *, ip: str, device: str,
     if not policies.can_vote(voter, contest):
         raise VoteRefused(403, _("This vote is open to residents of %(districts)s only.",
                                  districts="、".join(contest.voting_districts)))
-    request_id = _hash("request", f"{voter.id}:{idempotency_key}") if idempotency_key else uuid.uuid4().hex
+    # A key names one request: the same key for another entry or contest is another request.
+    request_id = _hash("request", f"{voter.id}:{contest.id}:{entry_id}:{idempotency_key}") if idempotency_key \
+        else uuid.uuid4().hex
     return Ballot(contest.id, entry_id, voter.id, contest.votes_per_day, contest.voting_start, contest.voting_end,
                   request_id, _hash("ip", ip), _hash("prefix", ip_prefix(ip)), _hash("device", device))
 
@@ -217,8 +219,10 @@ def record(ballot: Ballot, *, now: datetime | None = None, clock=utcnow) -> Vote
     while True:
         used = _count_in(connection, statements, ballot, day)
         if used is None:
-            raise VoteRefused(429, _("You have used all %(n)d of today's votes. Come back tomorrow.",
-                                     n=ballot.quota), 0)
+            # A replay of the day's last vote, or a second vote for an entry, says so
+            # rather than "no votes left"; only then is it the quota.
+            return _replayed_or_refused(ballot, day, VoteRefused(
+                429, _("You have used all %(n)d of today's votes. Come back tomorrow.", n=ballot.quota), 0))
         stamp = read_clock()
         if vote_day(stamp) == day:
             break
@@ -236,18 +240,26 @@ def record(ballot: Ballot, *, now: datetime | None = None, clock=utcnow) -> Vote
     return VoteOutcome(vote_id, day, ballot.quota - used)
 
 
-def after_conflict(ballot: Ballot, now: datetime | None = None) -> VoteOutcome:
-    """After a rolled-back write that met a constraint: a replayed request (the
-    same key) gets its first answer again; anything else was a second vote for
-    the entry that day."""
-    earlier = db.session.execute(select(Vote.id, Vote.day).where(Vote.request_id == ballot.request_id)).first()
+def _replayed_or_refused(ballot: Ballot, day: date, otherwise: VoteRefused) -> VoteOutcome:
+    """A replayed request (the same key) gets its first answer again; a second
+    vote for the entry that day is told so; anything else gets `otherwise`."""
     used = db.session.scalar(select(VoterDay.used).where(
-        VoterDay.contest_id == ballot.contest_id, VoterDay.voter_id == ballot.voter_id,
-        VoterDay.day == vote_day(now or utcnow()))) or 0
+        VoterDay.contest_id == ballot.contest_id, VoterDay.voter_id == ballot.voter_id, VoterDay.day == day)) or 0
     remaining = max(ballot.quota - used, 0)
+    earlier = db.session.execute(select(Vote.id, Vote.day).where(Vote.request_id == ballot.request_id)).first()
     if earlier is not None:
         return VoteOutcome(earlier.id, earlier.day, remaining, replayed=True)
-    raise VoteRefused(409, _("You have already voted for this entry today. Come back tomorrow."), remaining)
+    if db.session.scalar(select(Vote.id).where(Vote.voter_id == ballot.voter_id, Vote.entry_id == ballot.entry_id,
+                                               Vote.day == day)):
+        raise VoteRefused(409, _("You have already voted for this entry today. Come back tomorrow."), remaining)
+    otherwise.remaining = remaining if otherwise.remaining is None else otherwise.remaining
+    raise otherwise
+
+
+def after_conflict(ballot: Ballot, now: datetime | None = None) -> VoteOutcome:
+    """After a rolled-back write that met a constraint: a replay or a second vote."""
+    return _replayed_or_refused(ballot, vote_day(now or utcnow()), VoteRefused(
+        409, _("You have already voted for this entry today. Come back tomorrow.")))
 
 
 def cast_vote(contest: Contest, number: str, voter: User, *, ip: str, device: str,
@@ -281,12 +293,17 @@ _CHAINED = (Vote.id, Vote.entry_id, Vote.status, Vote.chain, Vote.contest_id, Vo
 
 
 def recount(contest: Contest) -> Recount:
-    """Count every entry's votes again from the rows and walk each entry's chain."""
+    """Count every entry's votes again from the rows and walk each entry's
+    chain. The rows and the kept tallies are read by one statement, so one
+    snapshot: a vote arriving meanwhile cannot look like a break."""
     counted: dict[int, int] = {}
     heads: dict[int, str] = {}
+    kept: dict[int, tuple[int, str]] = {}
     broken_at = None
-    rows = db.session.execute(select(*_CHAINED).where(Vote.contest_id == contest.id)
-                              .order_by(Vote.entry_id, Vote.id))
+    rows = db.session.execute(
+        select(*_CHAINED, VoteTally.counted.label("kept_count"), VoteTally.head.label("kept_head"))
+        .outerjoin(VoteTally, VoteTally.entry_id == Vote.entry_id)
+        .where(Vote.contest_id == contest.id).order_by(Vote.entry_id, Vote.id))
     for vote in rows:
         counted.setdefault(vote.entry_id, 0)
         if vote.status != "invalid":
@@ -294,18 +311,30 @@ def recount(contest: Contest) -> Recount:
         if broken_at is None and chain_link(heads.get(vote.entry_id, ""), vote) != vote.chain:
             broken_at = vote.id
         heads[vote.entry_id] = vote.chain
-    kept = dict(db.session.execute(select(VoteTally.entry_id, VoteTally.head)
-                                   .where(VoteTally.contest_id == contest.id)).all())
+        kept[vote.entry_id] = (vote.kept_count or 0, vote.kept_head or "")
+    # Tallies of entries without a single row left (rows removed by hand).
+    for entry_id, n, head in db.session.execute(
+            select(VoteTally.entry_id, VoteTally.counted, VoteTally.head)
+            .where(VoteTally.contest_id == contest.id, VoteTally.entry_id.not_in(select(Vote.entry_id).where(
+                Vote.contest_id == contest.id).distinct()))):
+        kept[entry_id] = (n, head)
     if broken_at is None:
         # A last row removed by hand leaves the chain whole but shorter than its kept head.
-        for entry_id in sorted(set(kept) | set(heads)):
-            if kept.get(entry_id, "") != heads.get(entry_id, ""):
+        for entry_id in sorted(kept):
+            if kept[entry_id][1] != heads.get(entry_id, ""):
                 broken_at = db.session.scalar(select(func.max(Vote.id)).where(Vote.entry_id == entry_id)) or 0
                 break
-    counters = tallies(contest)
-    drift = {e: (counters.get(e, 0), counted.get(e, 0)) for e in set(counters) | set(counted)
-             if counters.get(e, 0) != counted.get(e, 0)}
+    drift = {e: (kept.get(e, (0, ""))[0], counted.get(e, 0)) for e in set(kept) | set(counted)
+             if kept.get(e, (0, ""))[0] != counted.get(e, 0)}
     return Recount(counted, broken_at, drift)
+
+
+def lock_tallies(entry_ids) -> None:
+    """Lock entries' tallies in entry order: votes, invalidations and scans all
+    take these locks in the same order, before touching vote rows."""
+    if entry_ids:
+        db.session.execute(select(VoteTally.entry_id).where(VoteTally.entry_id.in_(sorted(entry_ids)))
+                           .order_by(VoteTally.entry_id).with_for_update())
 
 
 def invalidate(actor: User, contest: Contest, vote_ids, reason: str) -> int:
@@ -315,20 +344,18 @@ def invalidate(actor: User, contest: Contest, vote_ids, reason: str) -> int:
     if not reason:
         raise ServiceError(_("Please give the reason for invalidating these votes."), field="reason")
     ids = sorted({int(i) for i in vote_ids})
-    marked: dict[int, list[int]] = {}
-    for vote_id, entry_id in db.session.execute(
-            select(Vote.id, Vote.entry_id).where(Vote.contest_id == contest.id, Vote.id.in_(ids),
-                                                 Vote.status != "invalid")):
-        marked.setdefault(entry_id, []).append(vote_id)
-    for entry_id in sorted(marked):   # tallies locked in one order, as votes lock them
-        tally = db.session.scalars(select(VoteTally).where(VoteTally.entry_id == entry_id).with_for_update()
-                                   .execution_options(populate_existing=True)).one()
-        changed = db.session.execute(
-            update(Vote).where(Vote.id.in_(marked[entry_id]), Vote.status != "invalid")
-            .values(status="invalid", reason=reason)).rowcount
-        tally.counted -= changed
+    lock_tallies(set(db.session.scalars(select(Vote.entry_id).where(
+        Vote.contest_id == contest.id, Vote.id.in_(ids)).distinct())))
+    marked = db.session.execute(
+        update(Vote).where(Vote.contest_id == contest.id, Vote.id.in_(ids), Vote.status != "invalid")
+        .values(status="invalid", reason=reason).returning(Vote.id, Vote.entry_id)).all()
+    per_entry: dict[int, int] = {}
+    for _vote_id, entry_id in marked:
+        per_entry[entry_id] = per_entry.get(entry_id, 0) + 1
+    for entry_id, n in sorted(per_entry.items()):
+        db.session.execute(update(VoteTally).where(VoteTally.entry_id == entry_id)
+                           .values(counted=VoteTally.counted - n))
     db.session.flush()
-    total = sum(len(v) for v in marked.values())
     audit.record(actor, "votes.invalidate", contest, details={
-        "votes": total, "reason": reason, "ids": [i for v in marked.values() for i in v][:500]})
-    return total
+        "votes": len(marked), "reason": reason, "ids": sorted(v for v, _e in marked)[:500]})
+    return len(marked)

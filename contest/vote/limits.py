@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import current_app
-from limits import RateLimitItem, parse_many
+from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
 
 from ..extensions import limiter
 
@@ -35,3 +35,9 @@ def under(setting: str, *parts: str) -> bool:
     if not limiter.enabled:
         return True
     return all(limiter.limiter.test(item, *_key(*parts)) for item in _items(current_app.config[setting]))
+
+
+def first_use(seconds: int, *parts: str) -> bool:
+    """True the first time these parts are seen within `seconds`, in every
+    worker: a captcha picture answers once, whatever cookie comes back."""
+    return limiter.limiter.hit(RateLimitItemPerSecond(1, seconds), *_key(*parts))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db_events import reads_first, write_intent
 from ..entrant.receipt import status_qr_svg
-from ..extensions import db
+from ..extensions import db, limiter
 from ..files.views import h5_src_for
 from ..models import Contest, Entry
 from ..models.timestamps import utcnow
@@ -115,7 +115,7 @@ def _address() -> str:
 @bp.route("/vote/<slug>/<number>", methods=["POST"])
 @reads_first
 def cast(slug: str, number: str):
-    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug, Contest.published.is_(True)))
     if contest is None or not contest.voting_enabled:
         return _answer(404, _("No entry with this number is in the vote."))
     if not current_user.is_authenticated:
@@ -126,7 +126,8 @@ def cast(slug: str, number: str):
         return _answer(429, _("Too many votes in a short time. Please wait a minute and try again."))
     payload = request.get_json(silent=True) or {}
     busy = not limits.under("VOTE_CAPTCHA_AFTER", "vote-address", address)
-    if busy and not captcha.solved_recently() and not captcha.check(payload.get("captcha")):
+    if busy and not captcha.solved_recently(current_user.id) and not captcha.check(payload.get("captcha"),
+                                                                                  current_user.id):
         return _answer(428, _("Many votes come from your network. Please type the characters in the picture."),
                        captcha=url_for("vote.captcha_picture", t=secrets.token_hex(4)))
     limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
@@ -157,6 +158,7 @@ def cast(slug: str, number: str):
 
 
 @bp.route("/vote/captcha.png")
+@limiter.limit("30 per minute")
 def captcha_picture():
     response = make_response(captcha.new_picture())
     response.headers["Content-Type"] = "image/png"

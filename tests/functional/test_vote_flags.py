@@ -71,16 +71,36 @@ def test_clearing_a_group_makes_its_votes_valid_again(rapid, world):
     assert _statuses(bot) == ["valid"] * 5 and flag.state == "cleared"
 
 
-def test_many_votes_from_one_network_for_one_entry_are_flagged(voting, world, app):
+def _network_votes(contest, entry, start, n, first=0):
+    return [votes.cast_vote(contest, entry.number, factories.user(), ip=f"192.0.2.{first + i + 1}",
+                            device=f"d{first + i}", now=start + timedelta(seconds=17 * (first + i))).vote_id
+            for i in range(n)]
+
+
+def _burst_flags():
+    return db.session.scalars(select(VoteFlag).where(VoteFlag.rule == "ip_prefix_burst").order_by(VoteFlag.id)).all()
+
+
+def test_a_burst_from_one_network_is_flagged_and_followed_as_it_grows(voting, world, app):
     contest, entries = voting
+    organiser = world.users["organiser"]
     start = contest.voting_start + timedelta(minutes=1)
-    for i in range(app.config["VOTE_PREFIX_MIN_VOTES"]):
-        votes.cast_vote(contest, entries[0].number, factories.user(), ip=f"192.0.2.{i + 1}", device=f"d{i}",
-                        now=start + timedelta(seconds=17 * i))
+    first = _network_votes(contest, entries[0], start, app.config["VOTE_PREFIX_MIN_VOTES"])
     db.session.commit()
-    vote_flags.scan(world.users["organiser"], contest)
-    rules = set(db.session.scalars(select(VoteFlag.rule)))
-    assert "ip_prefix_burst" in rules
+    vote_flags.scan(organiser, contest)
+    [flag] = _burst_flags()
+    assert sorted(flag.vote_ids) == sorted(first)
+    more = _network_votes(contest, entries[0], start, 10, first=len(first))   # the burst goes on
+    assert vote_flags.scan(organiser, contest) >= 1
+    [flag] = _burst_flags()
+    assert sorted(flag.vote_ids) == sorted(first + more)
+    assert set(db.session.scalars(select(Vote.status).where(Vote.id.in_(more)))) == {"suspect"}
+    assert vote_flags.decide(organiser, flag, "invalidate", "同一网段集中投票") == len(first + more)
+    later = _network_votes(contest, entries[0], start, 5, first=len(first + more))
+    vote_flags.scan(organiser, contest)
+    decided, fresh = _burst_flags()
+    assert decided.state == "invalidated" and fresh.state == "open" and sorted(fresh.vote_ids) == sorted(later)
+    assert fresh.key == decided.key + "#2"
 
 
 def test_the_organiser_pages_show_evidence_and_records_without_phones(rapid, world, client):

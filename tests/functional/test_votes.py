@@ -307,3 +307,64 @@ def test_rate_limits_per_account_and_per_address_answer_429(voting, make_app, se
     assert statuses == [200, 200, 429] and "请稍等一分钟" in r.get_json()["message"]
     db.session.rollback()
     assert _count() == 2
+
+
+def test_at_the_quota_a_replay_is_still_a_replay_and_a_repeat_still_a_repeat(voting):
+    contest, entries = voting   # three votes a day
+    voter = factories.user()
+    for i in range(3):
+        _cast(contest, entries[i], voter, idempotency_key=f"k{i}")
+    replay = _cast(contest, entries[2], voter, idempotency_key="k2")
+    assert replay.replayed and replay.remaining_today == 0
+    with pytest.raises(votes.VoteRefused) as repeat:
+        _cast(contest, entries[0], voter, idempotency_key="new")
+    with pytest.raises(votes.VoteRefused) as over:
+        _cast(contest, entries[3], voter, idempotency_key="k0")   # the same key for another entry: a new vote
+    assert (repeat.value.status, over.value.status) == (409, 429) and _count() == 3
+
+
+def test_the_captcha_answers_once_and_for_one_account(voting, make_app, monkeypatch):
+    contest, entries = voting
+    app = make_app(VOTE_CAPTCHA_AFTER="1 per hour")
+    monkeypatch.setattr("contest.vote.captcha.new_code", lambda: "KKKK")
+    voters = [factories.user() for _ in range(3)]
+    db.session.commit()
+    client = app.test_client()
+    login(client, voters[0])
+    token = csrf_token(client, f"/vote/{contest.slug}")
+    assert _post(client, contest, entries[0], token).status_code == 200
+    login(client, voters[1])
+    asked = _post(client, contest, entries[0], token)
+    assert asked.status_code == 428
+    client.get(asked.get_json()["captcha"])
+    with_picture = client.get_cookie("session").value
+    wrong = client.post(_vote_url(contest, entries[0]), json={"captcha": "XXXX"}, headers={"X-CSRFToken": token})
+    client.set_cookie("session", with_picture)   # the old cookie, picture and all, sent again
+    replayed = client.post(_vote_url(contest, entries[0]), json={"captcha": "KKKK"}, headers={"X-CSRFToken": token})
+    assert (wrong.status_code, replayed.status_code) == (428, 428)
+    client.get(asked.get_json()["captcha"])
+    solved = client.post(_vote_url(contest, entries[0]), json={"captcha": "KKKK"}, headers={"X-CSRFToken": token})
+    assert solved.status_code == 200
+    login(client, voters[2])   # same browser, another account: its own captcha
+    assert _post(client, contest, entries[0], token).status_code == 428
+
+
+def test_the_public_sees_the_work_but_never_supporting_documents(voting, client, world):
+    from contest.models import Asset
+
+    contest, entries = voting
+    picture = world.image_entry.assets[0]
+    form = Asset(entry_id=world.image_entry.id, role="document", storage_key=picture.variants["thumb"],
+                 sha256=picture.sha256, size=picture.size, mime="application/pdf", original_name="推荐表.pdf")
+    db.session.add(form)
+    db.session.commit()
+    shown, hidden = client.get(f"/files/{picture.id}"), client.get(f"/files/{form.id}")
+    shown.close()
+    hidden.close()
+    page = client.get(f"/vote/{contest.slug}/{world.image_entry.number}").get_data(as_text=True)
+    assert (shown.status_code, hidden.status_code) == (200, 404) and f"/files/{form.id}" not in page
+    contest.published = False
+    db.session.commit()
+    gone = client.get(f"/files/{picture.id}")
+    gone.close()
+    assert gone.status_code == 404

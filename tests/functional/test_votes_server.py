@@ -111,3 +111,18 @@ def test_the_window_closing_mid_burst_leaves_no_row_after_the_close(server, app,
     db.session.rollback()
     stamps = db.session.scalars(select(Vote.created_at)).all()
     assert len(stamps) == outcomes.count(200) and max(stamps) < close
+
+
+def test_a_retried_request_with_its_key_is_answered_as_the_first_never_counted_twice(server, app, voting):
+    contest, entries = voting
+    voters = [factories.user() for _ in range(4)]
+    db.session.commit()
+    calls = []
+    for i, voter in enumerate(voters):   # each voter's one click, sent six times at once (a flaky network)
+        headers = {**credentials(app, voter), "Idempotency-Key": f"click-{i}"}
+        calls += [(f"/vote/{contest.slug}/{entries[0].number}", headers)] * 6
+    answers = _burst(server, calls)
+    assert all(status == 200 for status, _b in answers), server.log()
+    assert sum(1 for _s, body in answers if not body["replayed"]) == 4
+    assert {body["remaining_today"] for _s, body in answers} == {2}
+    assert _rows() == 4 and votes.tallies(contest) == {entries[0].id: 4}

@@ -1,6 +1,7 @@
 """Brushing-pattern rules: each on its own synthetic pattern, thresholds at the boundary,
 organic traffic that must stay quiet, and properties over random data."""
 import ast
+import dataclasses
 import itertools
 import json
 import math
@@ -254,6 +255,120 @@ def test_regular_intervals_quiet_on_poisson_arrivals():
         t += rng.expovariate(1 / 60)
         votes.append(vote(k, t))
     assert vp.regular_intervals(votes, DEFAULT) == []
+
+
+TIMER_PREFIX = "7f3e9a0b1c2d4e5f"
+
+
+def timer_among_organic(seed, jitter=0.0, entry=5):
+    """60 votes 30 s apart from one prefix, and 39 organic votes for the same entry from other
+    prefixes, Poisson arrivals at one a minute over the same half hour and more."""
+    rng = random.Random(seed)
+    timer = [vote(100 + k, 1000 + 30 * k + rng.uniform(-jitter, jitter), entry=entry, prefix=TIMER_PREFIX)
+             for k in range(60)]
+    t, organic = 700.0, []
+    for k in range(39):
+        t += rng.expovariate(1 / 60)
+        organic.append(vote(1000 + k, t, entry=entry))
+    return timer, organic
+
+
+def per_entry_only(votes):
+    """What the per-entry scan alone reports: the same votes, each on a prefix of its own."""
+    return vp.regular_intervals([dataclasses.replace(v, ip_prefix=f"own-{v.id}") for v in votes], DEFAULT)
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_regular_intervals_finds_a_timer_hidden_among_organic_votes(seed):
+    timer, organic = timer_among_organic(seed)
+    votes = timer + organic
+    # the data really hides the timer from the per-entry scan: organic votes break it up, so that
+    # scan finds nothing (seeds 1, 2, 4, 5, 8) or only a stretch where few organic votes fell
+    alone = per_entry_only(votes)
+    assert not any(set(ids(timer)) <= set(f.vote_ids) for f in alone)
+    assert (alone == []) == (seed in (1, 2, 4, 5, 8))
+    findings = vp.regular_intervals(votes, DEFAULT)
+    assert [f.vote_ids for f in findings] == [ids(timer)]
+    (f,) = findings
+    assert f.key == f"regular_intervals:5:{TIMER_PREFIX}:{timer[0].at.isoformat()}"
+    assert f.evidence == {"votes": 60, "mean_gap_s": 30.0, "cv": 0.0, "ip_prefix": TIMER_PREFIX[:8]}
+    assert (f.entry_id, f.voter_id, f.start, f.end) == (5, None, timer[0].at, timer[-1].at)
+    shuffled = list(votes)
+    random.Random(seed).shuffle(shuffled)
+    assert vp.regular_intervals(shuffled, DEFAULT) == findings
+    assert [g for g in find_patterns(shuffled) if g.rule == "regular_intervals"] == findings
+
+
+def test_regular_intervals_finds_a_jittery_timer_hidden_among_organic_votes():
+    timer, organic = timer_among_organic(4, jitter=1.0)
+    assert per_entry_only(timer + organic) == []
+    (f,) = vp.regular_intervals(organic + timer, DEFAULT)
+    assert f.vote_ids == ids(timer) and 0 < f.evidence["cv"] < DEFAULT.regular_max_cv
+
+
+def test_regular_intervals_reports_a_run_found_per_entry_and_per_prefix_once():
+    # a lone timer on one prefix: both scans find the same 15 votes, reported once, per entry
+    bot = [vote(100 + k, 5000 + 30 * k, entry=5, prefix=TIMER_PREFIX) for k in range(15)]
+    others = [vote(k + 1, t, entry=5) for k, t in enumerate([0, 1000, 9000, 16000])]
+    (f,) = vp.regular_intervals(bot + others, DEFAULT)
+    assert f.vote_ids == ids(bot)
+    assert f.key == f"regular_intervals:5:{bot[0].at.isoformat()}"
+    assert f.evidence == {"votes": 15, "mean_gap_s": 30.0, "cv": 0.0}
+
+
+def test_regular_intervals_prefers_the_larger_of_overlapping_runs():
+    # the timer runs alone for 15 votes before organic votes start: the per-entry run is those
+    # 15, the per-prefix run all 60; only the larger is reported
+    timer, organic = timer_among_organic(5)
+    shift = timer[14].at + timedelta(seconds=15) - organic[0].at
+    late = [dataclasses.replace(v, at=v.at + shift) for v in organic]
+    (alone,) = per_entry_only(timer + late)
+    assert alone.vote_ids == ids(timer[:15])
+    assert [f.vote_ids for f in vp.regular_intervals(timer + late, DEFAULT)] == [ids(timer)]
+    # a timer alternating between two prefixes: 30 votes per entry, 15 (60 s apart) per prefix
+    bot = [vote(100 + k, 30 * k, prefix="ab"[k % 2]) for k in range(30)]
+    others = [vote(k + 1, t) for k, t in enumerate([-3000, -1000, 2000])]
+    (f,) = vp.regular_intervals(bot + others, DEFAULT)
+    assert f.vote_ids == ids(bot) and f.key == f"regular_intervals:1:{BASE.isoformat()}"
+
+
+def test_regular_intervals_never_reports_a_vote_twice():
+    # timers on one or two of a few shared prefixes, overlapping each other and organic votes
+    prefix_kinds, per_prefix = Counter(), 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        votes, next_id = [], itertools.count(1)
+        for entry in (1, 2, 3):
+            for _ in range(rng.randint(1, 3)):
+                prefixes = rng.sample(["p0", "p1", "p2"], rng.randint(1, 2))
+                period, start = rng.choice([15, 30, 60]), rng.uniform(0, 3000)
+                votes += [vote(next(next_id), start + period * k + rng.uniform(-0.5, 0.5), entry=entry,
+                               prefix=prefixes[k % len(prefixes)]) for k in range(rng.randint(5, 40))]
+            t = 0.0
+            while t < 5000:
+                t += rng.expovariate(1 / 60)
+                votes.append(vote(next(next_id), t, entry=entry, prefix=rng.choice(["p0", "p1", "p2", None])))
+        findings = vp.regular_intervals(votes, DEFAULT)
+        all_ids = [i for f in findings for i in f.vote_ids]
+        assert len(all_ids) == len(set(all_ids))
+        assert findings == sorted(findings, key=lambda f: (f.start, f.key))
+        assert len({f.key for f in findings}) == len(findings)
+        by_id = {v.id: v for v in votes}
+        for f in findings:
+            group = sorted((by_id[i] for i in f.vote_ids), key=lambda v: v.at)
+            gaps = [(b.at - a.at).total_seconds() for a, b in itertools.pairwise(group)]
+            assert len(group) == f.evidence["votes"] >= DEFAULT.regular_min_run
+            assert statistics.pstdev(gaps) / statistics.mean(gaps) < DEFAULT.regular_max_cv
+            if "ip_prefix" in f.evidence:
+                (prefix,) = {v.ip_prefix for v in group}
+                assert f.key == f"regular_intervals:{f.entry_id}:{prefix}:{group[0].at.isoformat()}"
+                assert f.evidence["ip_prefix"] == prefix[:8]
+                per_prefix += 1
+            prefix_kinds["ip_prefix" in f.evidence] += 1
+        shuffled = list(votes)
+        rng.shuffle(shuffled)
+        assert vp.regular_intervals(shuffled, DEFAULT) == findings
+    assert prefix_kinds[True] >= 10 and prefix_kinds[False] >= 10  # both scans really report
 
 
 # --- rapid_multi_entry ----------------------------------------------------------------------
