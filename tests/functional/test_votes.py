@@ -259,7 +259,8 @@ def test_vote_pages_show_the_work_never_its_maker_and_files_close_with_the_vote(
     db.session.commit()
     closed = client.get(f"/files/{asset.id}/large")
     closed.close()
-    assert closed.status_code == 404
+    after = client.get(f"/vote/{contest.slug}/{picture.number}").get_data(as_text=True)
+    assert closed.status_code == 404 and f"/files/{asset.id}" not in after and "投票已结束" in after
 
 
 def test_each_voter_has_a_stable_order_of_their_own(voting, client):
