@@ -130,3 +130,22 @@ def test_seed_demo_brings_judging_in_every_state(app, client):
     login(client, judge)
     page = client.get(f"/judge/rounds/{open_round.id}").get_data(as_text=True)
     assert f"已评 {scored} / {len(mine)}" in page
+
+
+def test_seed_demo_brings_a_public_vote_with_patterns_to_review(app, client):
+    from contest.models import Vote, VoteFlag
+    from contest.services import votes
+    from tests.conftest import login
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    voting = next(c for c in db.session.scalars(db.select(Contest)) if contests.phase(c) == "voting")
+    result = votes.recount(voting)
+    assert sum(result.counted.values()) > 100 and result.broken_at is None and not result.drift
+    rules = set(db.session.scalars(db.select(VoteFlag.rule).where(VoteFlag.contest_id == voting.id)))
+    assert {"rapid_multi_entry", "ip_prefix_burst", "signup_burst"} <= rules
+    assert db.session.scalar(db.select(db.func.count(Vote.id)).where(Vote.status == "suspect")) > 0
+    organiser = db.session.scalar(db.select(User).where(User.phone == "13800000002"))
+    login(client, organiser)
+    page = client.get(f"/console/contests/{voting.id}/votes/flags")
+    assert page.status_code == 200 and "快速连投" in page.get_data(as_text=True)
+    assert client.get(f"/vote/{voting.slug}").status_code == 200
