@@ -83,9 +83,12 @@ def votes_recount(slug: str) -> None:
     if contest is None:
         raise click.ClickException(f"no contest with slug {slug!r}")
     result = votes.recount(contest)
-    numbers = dict(db.session.execute(select(Entry.id, Entry.number).where(Entry.id.in_(result.counted))).all())
-    for entry_id, n in sorted(result.counted.items(), key=lambda item: numbers.get(item[0]) or ""):
-        click.echo(f"{numbers.get(entry_id)} {n}")
+    # Every entry in the vote (none: 0), and any other entry that has votes.
+    in_vote = votes.voting_entries(contest).with_only_columns(Entry.id)
+    numbers = dict(db.session.execute(select(Entry.id, Entry.number).where(
+        Entry.id.in_(in_vote) | Entry.id.in_(result.counted))).all())
+    for entry_id, number in sorted(numbers.items(), key=lambda item: item[1] or ""):
+        click.echo(f"{number} {result.counted.get(entry_id, 0)}")
     for entry_id, (kept, counted) in sorted(result.drift.items()):
         click.echo(f"counter differs for {numbers.get(entry_id)}: kept {kept}, recount {counted}", err=True)
     chain = "ok" if result.broken_at is None else f"broken at {result.broken_at}"

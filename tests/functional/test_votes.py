@@ -132,6 +132,7 @@ def test_recount_equals_the_tally_and_a_hand_edit_breaks_the_chain(voting, app):
     out = runner.invoke(args=["votes", "recount", "--contest", contest.slug]).output.splitlines()
     assert out[-1] == "total=8 chain=ok"
     assert f"{entries[2].number} 4" in out and f"{entries[0].number} 2" in out
+    assert f"{entries[4].number} 0" in out and len(out) == len(entries) + 1   # every entry in the vote
     target = db.session.scalars(select(Vote).where(Vote.entry_id == entries[2].id).order_by(Vote.id)).all()[1]
     db.session.execute(update(Vote).where(Vote.id == target.id).values(ip_hash="0" * 64))
     db.session.commit()
