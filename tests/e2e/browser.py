@@ -40,3 +40,11 @@ def submit(page, button) -> None:
     """Click a submit button and wait for the page that answers."""
     with page.expect_navigation():
         button.click()
+
+
+def log_in(page, base: str, phone: str, password: str) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto(f"{base}/account/login")
+    page.get_by_label("手机号码", exact=True).fill(phone)
+    page.get_by_label("密码", exact=True).fill(password)
+    submit(page, page.locator("main").get_by_role("button", name="登录", exact=True))

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from contest.extensions import db
 from contest.models import Contest
 from tests import factories
-from tests.e2e.browser import screenshot, submit, watch_for_errors
+from tests.e2e.browser import log_in, screenshot, submit, watch_for_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -20,10 +20,7 @@ def test_organiser_formats_a_description_and_it_is_saved_clean(live_server, desk
     page = desk_page
     problems = watch_for_errors(page)
 
-    page.goto(f"{live_server}/account/login")
-    page.get_by_label("手机号码", exact=True).fill(phone)
-    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
-    submit(page, page.locator("main").get_by_role("button", name="登录", exact=True))
+    log_in(page, live_server, phone, factories.PASSWORD)
 
     page.goto(f"{live_server}/console/contests/{contest_id}/edit")
     editor = page.locator(".richtext-editor .ql-editor").first

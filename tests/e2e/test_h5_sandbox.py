@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from contest.extensions import db
 from contest.services import entries, uploads
 from tests import factories
-from tests.e2e.browser import screenshot, submit
+from tests.e2e.browser import log_in, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -53,10 +53,7 @@ def test_h5_package_cannot_reach_cookies_page_or_routes(live_server, desk_page, 
     db.session.commit()
 
     page = desk_page
-    page.goto(f"{live_server}/account/login")
-    page.get_by_label("手机号码", exact=True).fill(organiser_phone)
-    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
-    submit(page, page.locator("main").get_by_role("button", name="登录", exact=True))
+    log_in(page, live_server, organiser_phone, factories.PASSWORD)
 
     page.goto(f"{live_server}/console/entries/{entry_id}")
     frame = page.frame_locator("iframe.h5-frame")

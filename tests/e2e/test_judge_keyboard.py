@@ -10,7 +10,7 @@ from contest.extensions import db
 from contest.models import Score
 from contest.services import assigning, rounds, screening
 from tests import factories
-from tests.e2e.browser import screenshot, submit, watch_for_errors
+from tests.e2e.browser import log_in, screenshot, submit, watch_for_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -35,10 +35,7 @@ def test_judge_scores_three_entries_by_keyboard(live_server, desk_page, tmp_path
 
     page = desk_page
     problems = watch_for_errors(page)
-    page.goto(f"{live_server}/account/login")
-    page.get_by_label("手机号码", exact=True).fill(phone)
-    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
-    submit(page, page.locator("main").get_by_role("button", name="登录", exact=True))
+    log_in(page, live_server, phone, factories.PASSWORD)
     page.goto(f"{live_server}/judge/rounds/{round_id}")
     expect(page.locator("#progress")).to_have_text("已评 0 / 4")
     submit(page, page.locator("ol.queue a").first)

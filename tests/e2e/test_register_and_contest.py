@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from contest.extensions import db
 from tests import factories
-from tests.e2e.browser import no_horizontal_scroll, screenshot, submit, watch_for_errors
+from tests.e2e.browser import log_in, no_horizontal_scroll, screenshot, submit, watch_for_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -19,10 +19,7 @@ COUNTDOWN_RE = re.compile(r"^\d+ 天 \d+ 小时 \d+ 分 \d+ 秒$")
 
 
 def _log_in(page, base: str, password: str) -> None:
-    page.goto(f"{base}/account/login")
-    page.get_by_label("手机号码", exact=True).fill(PHONE)
-    page.get_by_label("密码", exact=True).fill(password)
-    submit(page, page.locator("main").get_by_role("button", name="登录", exact=True))
+    log_in(page, base, PHONE, password)
 
 
 def test_netizen_registers_logs_in_and_reads_contest(live_server, page, tmp_path):

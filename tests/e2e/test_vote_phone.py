@@ -11,7 +11,7 @@ from contest.extensions import db
 from contest.models.timestamps import utcnow
 from contest.services import screening
 from tests import factories
-from tests.e2e.browser import no_horizontal_scroll, screenshot, submit, watch_for_errors
+from tests.e2e.browser import log_in, no_horizontal_scroll, screenshot, watch_for_errors
 from tests.functional.test_screening import unique_story
 
 pytestmark = pytest.mark.e2e
@@ -33,10 +33,7 @@ def test_a_voter_votes_on_a_phone_until_the_quota(live_server, page, tmp_path):
     db.session.commit()
 
     problems = watch_for_errors(page)
-    page.goto(f"{live_server}/account/login")
-    page.get_by_label("手机号码", exact=True).fill(phone)
-    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
-    submit(page, page.locator("main").get_by_role("button", name="登录", exact=True))
+    log_in(page, live_server, phone, factories.PASSWORD)
     page.goto(f"{live_server}/vote/{slug}")
     remaining = page.locator("[data-remaining]").first
     expect(remaining).to_have_text("2")
