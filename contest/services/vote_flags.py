@@ -88,7 +88,9 @@ def decide(actor: User, flag: VoteFlag, action: str, reason: str) -> int:
         still_held = {i for ids in db.session.scalars(select(VoteFlag.vote_ids).where(
             VoteFlag.contest_id == flag.contest_id, VoteFlag.state == "open", VoteFlag.id != flag.id))
             for i in ids}
-        freed = [i for i in flag.vote_ids if i not in still_held]
+        freed = sorted(i for i in flag.vote_ids if i not in still_held)
+        # Tallies first, in entry order, as every other writer of vote rows takes them.
+        votes.lock_tallies(set(db.session.scalars(select(Vote.entry_id).where(Vote.id.in_(freed)).distinct())))
         changed = db.session.execute(update(Vote).where(Vote.id.in_(freed), Vote.status == "suspect")
                                      .values(status="valid", reason=None)).rowcount
         flag.state = "cleared"
