@@ -126,3 +126,34 @@ def test_a_retried_request_with_its_key_is_answered_as_the_first_never_counted_t
     assert sum(1 for _s, body in answers if not body["replayed"]) == 4
     assert {body["remaining_today"] for _s, body in answers} == {2}
     assert _rows() == 4 and votes.tallies(contest) == {entries[0].id: 4}
+
+
+def test_invalidating_while_votes_pour_in_keeps_every_tally_equal_to_its_rows(server, app, voting, world):
+    contest, entries = voting
+    early = [votes.cast_vote(contest, entries[0].number, factories.user(), ip=f"10.9.0.{i}", device="d").vote_id
+             for i in range(10)]
+    voters = [factories.user() for _ in range(24)]
+    db.session.commit()
+    calls = [(f"/vote/{contest.slug}/{entries[i % 2].number}", credentials(app, v)) for i, v in enumerate(voters)]
+    outcome: dict = {}
+
+    def invalidate_meanwhile():
+        from contest.db_events import write_intent
+
+        with app.app_context(), write_intent():   # as the organiser's POST does
+            from contest.models import Contest, User
+
+            organiser = db.session.get(User, organiser_id)
+            outcome["marked"] = votes.invalidate(organiser, db.session.get(Contest, contest.id), early, "核实为刷票")
+            db.session.commit()
+
+    organiser_id = world.users["organiser"].id
+    worker = threading.Thread(target=invalidate_meanwhile)
+    worker.start()
+    answers = _burst(server, calls)
+    worker.join()
+    assert [s for s, _b in answers] == [200] * 24 and outcome["marked"] == 10, server.log()
+    db.session.rollback()
+    check = votes.recount(contest)
+    assert check.broken_at is None and not check.drift
+    assert votes.tallies(contest) == {entries[0].id: 12, entries[1].id: 12}
