@@ -38,6 +38,14 @@ def reads_first(view):
     return view
 
 
+def end_reads(session) -> None:
+    """In a reads_first view: end the reading transaction so that the write
+    starts its own with BEGIN IMMEDIATE (SQLite). Other databases lock rows,
+    not the file: the reads and the write may share one transaction."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+
+
 def _begin_immediately() -> bool:
     if _write_intent.get():
         return True

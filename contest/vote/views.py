@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..db_events import reads_first, write_intent
+from ..db_events import end_reads, reads_first, write_intent
 from ..entrant.receipt import status_qr_svg
 from ..extensions import db, limiter
 from ..files.views import h5_src_for
@@ -115,7 +115,7 @@ def _address() -> str:
 @bp.route("/vote/<slug>/<number>", methods=["POST"])
 @reads_first
 def cast(slug: str, number: str):
-    contest = db.session.scalar(select(Contest).where(Contest.slug == slug, Contest.published.is_(True)))
+    contest, entry_id = votes.settings_for(slug, number)
     if contest is None or not contest.voting_enabled:
         return _answer(404, _("No entry with this number is in the vote."))
     if not current_user.is_authenticated:
@@ -134,11 +134,11 @@ def cast(slug: str, number: str):
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
     device = f"{request.cookies.get(DEVICE_COOKIE, '')}|{request.user_agent.string[:300]}"
     try:
-        ballot = votes.prepare(contest, number, current_user, ip=request.remote_addr or "", device=device,
-                               idempotency_key=key)
+        ballot = votes.ballot_for(contest, entry_id, current_user, ip=request.remote_addr or "", device=device,
+                                  idempotency_key=key)
     except votes.VoteRefused as refused:
         return _answer(refused.status, refused.message, refused.remaining)
-    db.session.commit()   # the reading is over: the write below holds the lock for its own statements only
+    end_reads(db.session)   # the write below holds SQLite's lock for its own statements only
     try:
         with write_intent():
             outcome = votes.record(ballot)

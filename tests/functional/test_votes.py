@@ -370,3 +370,22 @@ def test_the_public_sees_the_work_but_never_supporting_documents(voting, client,
     gone = client.get(f"/files/{picture.id}")
     gone.close()
     assert gone.status_code == 404
+
+
+def test_the_route_keeps_to_the_round_chosen_and_to_published_contests(voting, world, client):
+    from contest.models import RoundEntry
+    from contest.services import rounds
+
+    contest, entries = voting
+    rnd = rounds.save_round(world.users["organiser"], contest, None, {
+        "name": "初评", "categories": [world.category], "judges_per_entry": 1, "aggregation": "mean",
+        "advance_rule": "manual"})
+    db.session.add(RoundEntry(round=rnd, entry=entries[0]))
+    contest.vote_round_id = rnd.id
+    login(client, factories.user())
+    token = csrf_token(client, f"/vote/{contest.slug}")
+    assert _post(client, contest, entries[2], token).status_code == 404   # not in the round
+    assert _post(client, contest, entries[0], token).status_code == 200
+    contest.published = False
+    login(client, factories.user())   # a fresh voter: published, this vote would count
+    assert _post(client, contest, entries[0], csrf_token(client, f"/vote/{contest.slug}")).status_code == 404
