@@ -177,13 +177,6 @@ def settings_for(slug: str, number: str) -> tuple[VoteSettings | None, int | Non
     return VoteSettings(*found[:-1]), found.entry_id
 
 
-def prepare(contest: Contest, number: str, voter: User, *, ip: str, device: str,
-            idempotency_key: str | None = None, now: datetime | None = None) -> Ballot:
-    """The checks that need only reading: the window, the entry, the voter."""
-    entry_id = db.session.scalar(voting_entries(contest).with_only_columns(Entry.id).where(Entry.number == number))
-    return ballot_for(contest, entry_id, voter, ip=ip, device=device, idempotency_key=idempotency_key, now=now)
-
-
 def ballot_for(contest: Contest | VoteSettings, entry_id: int | None, voter: User, *, ip: str, device: str,
                idempotency_key: str | None = None, now: datetime | None = None) -> Ballot:
     if not voting_open(contest, now or utcnow()):
@@ -301,8 +294,12 @@ def cast_vote(contest: Contest, number: str, voter: User, *, ip: str, device: st
               idempotency_key: str | None = None, now: datetime | None = None, clock=utcnow) -> VoteOutcome:
     """Record one vote inside the caller's transaction (a savepoint holds the
     write), or refuse with the reason and the HTTP status."""
-    ballot = prepare(contest, number, voter, ip=ip, device=device, idempotency_key=idempotency_key,
-                     now=now if now is not None else clock())
+    db.session.flush()   # settings_for reads the database, not the session
+    settings, entry_id = settings_for(contest.slug, number)
+    if settings is None:
+        raise VoteRefused(404, _("No entry with this number is in the vote."))
+    ballot = ballot_for(settings, entry_id, voter, ip=ip, device=device, idempotency_key=idempotency_key,
+                        now=now if now is not None else clock())
     try:
         with db.session.begin_nested():
             return record(ballot, now=now, clock=clock)
