@@ -81,16 +81,21 @@ def test_refusals_outside_the_window_outside_the_vote_and_outside_the_districts(
     assert "斗门区" in elsewhere.value.message and _count() == 0
 
 
-def test_a_round_chosen_for_the_vote_limits_it_to_its_entries(voting, world):
+def _vote_on_a_round(contest, world, entry):
+    """Put only the entries of a new round (here: `entry`) to the vote."""
     from contest.models import RoundEntry
     from contest.services import rounds
 
-    contest, entries = voting
     rnd = rounds.save_round(world.users["organiser"], contest, None, {
         "name": "初评", "categories": [world.category], "judges_per_entry": 1, "aggregation": "mean",
         "advance_rule": "manual"})
-    db.session.add(RoundEntry(round=rnd, entry=entries[0]))
+    db.session.add(RoundEntry(round=rnd, entry=entry))
     contest.vote_round_id = rnd.id
+
+
+def test_a_round_chosen_for_the_vote_limits_it_to_its_entries(voting, world):
+    contest, entries = voting
+    _vote_on_a_round(contest, world, entries[0])
     db.session.flush()
     _cast(contest, entries[0], factories.user())
     with pytest.raises(votes.VoteRefused) as outside:
@@ -373,15 +378,8 @@ def test_the_public_sees_the_work_but_never_supporting_documents(voting, client,
 
 
 def test_the_route_keeps_to_the_round_chosen_and_to_published_contests(voting, world, client):
-    from contest.models import RoundEntry
-    from contest.services import rounds
-
     contest, entries = voting
-    rnd = rounds.save_round(world.users["organiser"], contest, None, {
-        "name": "初评", "categories": [world.category], "judges_per_entry": 1, "aggregation": "mean",
-        "advance_rule": "manual"})
-    db.session.add(RoundEntry(round=rnd, entry=entries[0]))
-    contest.vote_round_id = rnd.id
+    _vote_on_a_round(contest, world, entries[0])
     login(client, factories.user())
     token = csrf_token(client, f"/vote/{contest.slug}")
     assert _post(client, contest, entries[2], token).status_code == 404   # not in the round
@@ -389,3 +387,12 @@ def test_the_route_keeps_to_the_round_chosen_and_to_published_contests(voting, w
     contest.published = False
     login(client, factories.user())   # a fresh voter: published, this vote would count
     assert _post(client, contest, entries[0], csrf_token(client, f"/vote/{contest.slug}")).status_code == 404
+
+
+def test_the_contest_page_counts_down_to_the_vote_only_while_it_is_open(voting, client):
+    contest, _entries = voting
+    page = client.get(f"/contests/{contest.slug}").get_data(as_text=True)
+    assert f'href="/vote/{contest.slug}"' in page and "网络投票剩余时间" in page
+    contest.voting_end = contest.voting_start
+    db.session.commit()
+    assert "网络投票剩余时间" not in client.get(f"/contests/{contest.slug}").get_data(as_text=True)
