@@ -5,9 +5,19 @@ transaction that reads and then writes still fails at once with "database is
 locked" when another writer got in between, so a request that may write
 (POST, PUT, PATCH, DELETE) starts its transactions with BEGIN IMMEDIATE and
 takes the write lock up front. pysqlite's own transaction handling is turned
-off so that SQLAlchemy's BEGIN (and SAVEPOINT) are the ones that run."""
+off so that SQLAlchemy's BEGIN (and SAVEPOINT) are the ones that run.
+
+Writers queue on an exclusive flock(2) of a file beside the database before
+BEGIN IMMEDIATE and leave it at COMMIT or ROLLBACK. SQLite's busy handler
+polls with sleeps of up to 100 ms, so under load the write lock lay idle
+while every waiter slept; the kernel hands a released flock to the next
+waiter at once. SQLite's own lock and busy timeout still guard everything
+(writers from elsewhere, a thread that already holds the queue)."""
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,12 +48,14 @@ def reads_first(view):
     return view
 
 
-def end_reads(session) -> None:
-    """In a reads_first view: end the reading transaction so that the write
-    starts its own with BEGIN IMMEDIATE (SQLite). Other databases lock rows,
-    not the file: the reads and the write may share one transaction."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.commit()
+def end_reads(connection) -> None:
+    """In a reads_first view: end the reading transaction (of a Core
+    connection or a session) so that the write starts its own with BEGIN
+    IMMEDIATE (SQLite). Other databases lock rows, not the file: the reads and
+    the write may share one transaction."""
+    bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
+    if bind.dialect.name == "sqlite":
+        connection.commit()
 
 
 def _begin_immediately() -> bool:
@@ -59,6 +71,37 @@ def install_sqlite_pragmas(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
 
+    queue_path = f"{engine.url.database}-writers.lock" if engine.url.database not in (None, "", ":memory:") else None
+    held: dict[int, tuple[int, int]] = {}   # id(DB-API connection) -> (lock file descriptor, thread)
+
+    def take_queue(dbapi_connection) -> None:
+        dbapi_connection = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)   # the pool's proxy
+        me = threading.get_ident()
+        if queue_path is None or any(thread == me for _fd, thread in held.values()):
+            return   # waiting here for a lock this thread holds would never end
+        fd = os.open(queue_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        held[id(dbapi_connection)] = (fd, me)
+
+    def leave_queue(dbapi_connection) -> None:
+        dbapi_connection = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        taken = held.pop(id(dbapi_connection), None)
+        if taken is not None:
+            os.close(taken[0])   # closing the descriptor releases the flock
+
+    dialect = engine.dialect
+    for name in ("do_commit", "do_rollback", "do_close"):
+        def ending(dbapi_connection, _end=getattr(dialect, name)):
+            try:
+                _end(dbapi_connection)
+            finally:
+                leave_queue(dbapi_connection)
+        setattr(dialect, name, ending)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
@@ -70,4 +113,12 @@ def install_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediately() else "BEGIN")
+        if not _begin_immediately():
+            conn.exec_driver_sql("BEGIN")
+            return
+        take_queue(conn.connection)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            leave_queue(conn.connection)
+            raise

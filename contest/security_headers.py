@@ -1,6 +1,5 @@
 """Security headers on every response."""
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask, g, request, session
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -17,6 +16,14 @@ CSP = "; ".join([
 ])
 
 
+def _logged_in() -> bool:
+    """Whether the response is for a logged-in user, without loading the
+    account when the view did not (the vote's hot path does not): a session
+    that names one is enough to keep the page out of caches."""
+    user = g.get("_login_user")
+    return user.is_authenticated if user is not None else bool(session.get("_user_id"))
+
+
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
@@ -31,7 +38,7 @@ def register_security_headers(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers["Permissions-Policy"] = PERMISSIONS
         # Pages for a logged-in user hold personal data: no shared or back-button cache.
-        if not request.path.startswith("/static/") and current_user.is_authenticated:
+        if not request.path.startswith("/static/") and _logged_in():
             response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"

@@ -143,11 +143,20 @@ def end_sessions(user: User) -> None:
     db.session.flush()
 
 
-def load_user_from_session(token: str) -> User | None:
+def session_account(token: str | None) -> tuple[int, int] | None:
+    """The account id and session version a login session names ("id:version")."""
     try:
         user_id, version = (int(part) for part in token.split(":"))
     except (ValueError, AttributeError):
         return None
+    return user_id, version
+
+
+def load_user_from_session(token: str) -> User | None:
+    account = session_account(token)
+    if account is None:
+        return None
+    user_id, version = account
     user = db.session.get(User, user_id)
     if user is None or not user.active or user.session_version != version:
         return None

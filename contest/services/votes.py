@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import ipaddress
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -19,12 +21,13 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from .. import policies
+from ..db_events import end_reads, write_intent
 from ..extensions import db
 from ..models import Contest, Entry, Round, RoundEntry, User, Vote, VoterDay, VoteTally
 from ..models.timestamps import utcnow
@@ -159,25 +162,51 @@ class VoteSettings(NamedTuple):
     voting_districts: list
 
 
+class Voter(NamedTuple):
+    """The voting account as the hot path reads it (what policies.can_vote asks of a user)."""
+    id: int
+    district: str | None
+    is_authenticated: bool = True
+
+
+class VoteContext(NamedTuple):
+    settings: VoteSettings | None   # None: no published contest with this slug
+    entry_id: int | None            # None: no entry with this number in its vote
+    voter: Voter | None             # None: no account, a disabled one, or a session ended since
+
+
 _SETTINGS = (Contest.id, Contest.voting_enabled, Contest.voting_start, Contest.voting_end, Contest.votes_per_day,
              Contest.vote_round_id, Contest.voting_districts)
 
 
-def settings_for(slug: str, number: str) -> tuple[VoteSettings | None, int | None]:
-    """A published contest's vote settings and the id of the entry with this
-    number in its vote (None if not in it), in one query: the vote's hot path."""
+@lru_cache(maxsize=1)
+def _context_query():
+    """Built once with bound parameters: building it anew cost more than running it."""
     in_round = or_(Contest.vote_round_id.is_(None), Entry.id.in_(
         select(RoundEntry.entry_id).where(RoundEntry.round_id == Contest.vote_round_id)))
-    found = db.session.connection().execute(
-        select(*_SETTINGS, Entry.id.label("entry_id"))
-        .outerjoin(Entry, and_(Entry.contest_id == Contest.id, Entry.number == number, in_voting(), in_round))
-        .where(Contest.slug == slug, Contest.published.is_(True))).first()
+    return (select(*_SETTINGS, Entry.id, User.id, User.district).select_from(Contest)
+            .outerjoin(Entry, and_(Entry.contest_id == Contest.id, Entry.number == bindparam("number"),
+                                   in_voting(), in_round))
+            .outerjoin(User, and_(User.id == bindparam("account"), User.active.is_(True),
+                                  User.session_version == bindparam("version")))
+            .where(Contest.slug == bindparam("slug"), Contest.published.is_(True)))
+
+
+def settings_for(slug: str, number: str, account: tuple[int, int] | None = None,
+                 connection=None) -> VoteContext:
+    """A published contest's vote settings, the id of the entry with this
+    number in its vote, and the voter whose session names `account` (id,
+    session version), in one query: the vote's hot path."""
+    account_id, version = account or (None, None)
+    found = (connection or db.session.connection()).execute(
+        _context_query(), {"slug": slug, "number": number, "account": account_id, "version": version}).first()
     if found is None:
-        return None, None
-    return VoteSettings(*found[:-1]), found.entry_id
+        return VoteContext(None, None, None)
+    *settings, entry_id, voter_id, district = found
+    return VoteContext(VoteSettings(*settings), entry_id, Voter(voter_id, district) if voter_id else None)
 
 
-def ballot_for(contest: Contest | VoteSettings, entry_id: int | None, voter: User, *, ip: str, device: str,
+def ballot_for(contest: Contest | VoteSettings, entry_id: int | None, voter: User | Voter, *, ip: str, device: str,
                idempotency_key: str | None = None, now: datetime | None = None) -> Ballot:
     if not voting_open(contest, now or utcnow()):
         raise VoteRefused(403, _("Voting is not open now."))
@@ -232,16 +261,17 @@ def _count_in(connection, statements: dict, ballot: Ballot, day: date, step: int
         "c": ballot.contest_id, "v": ballot.voter_id, "d": day, "step": step, "quota": ballot.quota}).scalar()
 
 
-def record(ballot: Ballot, *, now: datetime | None = None, clock=utcnow) -> VoteOutcome:
+def record(ballot: Ballot, *, connection=None, now: datetime | None = None, clock=utcnow) -> VoteOutcome:
     """The write: the voter's day counter (locked first), then the entry's
     tally and chain head (locked last, so a popular entry's votes queue for
     the shortest time), then the row. A repeated vote or a replayed key ends
     in an IntegrityError from the database's own constraints: the caller rolls
     back and asks after_conflict(). `now` fixes the clock (tests); otherwise
     the clock is read once the voter's counter is held, so every accepted row
-    is stamped before the window closes."""
+    is stamped before the window closes. Runs on the session's connection
+    unless given one."""
     read_clock = (lambda: now) if now is not None else clock
-    connection = db.session.connection()
+    connection = connection or db.session.connection()
     statements = _statements(connection.dialect.name)
     day = vote_day(read_clock())
     while True:
@@ -250,7 +280,8 @@ def record(ballot: Ballot, *, now: datetime | None = None, clock=utcnow) -> Vote
             # A replay of the day's last vote, or a second vote for an entry, says so
             # rather than "no votes left"; only then is it the quota.
             return _replayed_or_refused(ballot, day, VoteRefused(
-                429, _("You have used all %(n)d of today's votes. Come back tomorrow.", n=ballot.quota), 0))
+                429, _("You have used all %(n)d of today's votes. Come back tomorrow.", n=ballot.quota), 0),
+                connection)
         stamp = read_clock()
         if vote_day(stamp) == day:
             break
@@ -268,26 +299,54 @@ def record(ballot: Ballot, *, now: datetime | None = None, clock=utcnow) -> Vote
     return VoteOutcome(vote_id, day, ballot.quota - used)
 
 
-def _replayed_or_refused(ballot: Ballot, day: date, otherwise: VoteRefused) -> VoteOutcome:
+def _replayed_or_refused(ballot: Ballot, day: date, otherwise: VoteRefused, connection=None) -> VoteOutcome:
     """A replayed request (the same key) gets its first answer again; a second
     vote for the entry that day is told so; anything else gets `otherwise`."""
-    used = db.session.scalar(select(VoterDay.used).where(
+    connection = connection or db.session.connection()
+    used = connection.scalar(select(VoterDay.used).where(
         VoterDay.contest_id == ballot.contest_id, VoterDay.voter_id == ballot.voter_id, VoterDay.day == day)) or 0
     remaining = max(ballot.quota - used, 0)
-    earlier = db.session.execute(select(Vote.id, Vote.day).where(Vote.request_id == ballot.request_id)).first()
+    earlier = connection.execute(select(Vote.id, Vote.day).where(Vote.request_id == ballot.request_id)).first()
     if earlier is not None:
         return VoteOutcome(earlier.id, earlier.day, remaining, replayed=True)
-    if db.session.scalar(select(Vote.id).where(Vote.voter_id == ballot.voter_id, Vote.entry_id == ballot.entry_id,
+    if connection.scalar(select(Vote.id).where(Vote.voter_id == ballot.voter_id, Vote.entry_id == ballot.entry_id,
                                                Vote.day == day)):
         raise VoteRefused(409, _("You have already voted for this entry today. Come back tomorrow."), remaining)
     otherwise.remaining = remaining if otherwise.remaining is None else otherwise.remaining
     raise otherwise
 
 
-def after_conflict(ballot: Ballot, now: datetime | None = None) -> VoteOutcome:
+@contextmanager
+def hot_connection() -> Iterator[Connection]:
+    """A Core connection of the vote's own: the hot path reads and writes a
+    few rows and needs none of the ORM session's unit of work."""
+    with db.engine.connect() as connection:
+        yield connection
+
+
+def write(connection: Connection, ballot: Ballot) -> VoteOutcome:
+    """On the hot connection, after the ballot's reads: record and commit. On
+    SQLite the reads' transaction ends first, so the write lock is held for
+    the write's own statements only. A repeat or a replayed key met by the
+    database's constraints is rolled back and answered by after_conflict()."""
+    end_reads(connection)
+    try:
+        with write_intent():
+            outcome = record(ballot, connection=connection)
+            connection.commit()
+    except IntegrityError:
+        connection.rollback()
+        return after_conflict(ballot, connection=connection)
+    except BaseException:
+        connection.rollback()
+        raise
+    return outcome
+
+
+def after_conflict(ballot: Ballot, now: datetime | None = None, connection=None) -> VoteOutcome:
     """After a rolled-back write that met a constraint: a replay or a second vote."""
     return _replayed_or_refused(ballot, vote_day(now or utcnow()), VoteRefused(
-        409, _("You have already voted for this entry today. Come back tomorrow.")))
+        409, _("You have already voted for this entry today. Come back tomorrow.")), connection)
 
 
 def cast_vote(contest: Contest, number: str, voter: User, *, ip: str, device: str,
@@ -295,7 +354,7 @@ def cast_vote(contest: Contest, number: str, voter: User, *, ip: str, device: st
     """Record one vote inside the caller's transaction (a savepoint holds the
     write), or refuse with the reason and the HTTP status."""
     db.session.flush()   # settings_for reads the database, not the session
-    settings, entry_id = settings_for(contest.slug, number)
+    settings, entry_id, _voter = settings_for(contest.slug, number)
     if settings is None:
         raise VoteRefused(404, _("No entry with this number is in the vote."))
     ballot = ballot_for(settings, entry_id, voter, ip=ip, device=device, idempotency_key=idempotency_key,

@@ -10,17 +10,16 @@ from flask import Blueprint, abort, current_app, jsonify, make_response, render_
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..db_events import end_reads, reads_first, write_intent
+from ..db_events import reads_first
 from ..entrant.receipt import status_qr_svg
 from ..extensions import db, limiter
 from ..files.views import h5_src_for
 from ..models import Contest, Entry
 from ..models.timestamps import utcnow
 from ..policies import can_vote
-from ..services import audit, votes
+from ..services import accounts, audit, votes
 from . import captcha, limits
 
 bp = Blueprint("vote", __name__)
@@ -113,44 +112,35 @@ def _address() -> str:
 
 
 @bp.route("/vote/<slug>/<number>", methods=["POST"])
+@limiter.exempt   # counts its own limits below (limits.hit): the decorator evaluation cost more than the vote's SQL
 @reads_first
 def cast(slug: str, number: str):
-    contest, entry_id = votes.settings_for(slug, number)
-    if contest is None or not contest.voting_enabled:
-        return _answer(404, _("No entry with this number is in the vote."))
-    if not current_user.is_authenticated:
-        return _answer(403, _("Please log in to vote."), login=url_for("accounts.login", next=request.referrer))
-    address = _address()
-    if not (limits.hit("VOTE_LIMIT_PER_ACCOUNT", "vote-account", str(current_user.id))
-            & limits.hit("VOTE_LIMIT_PER_IP", "vote-ip", address)):
-        return _answer(429, _("Too many votes in a short time. Please wait a minute and try again."))
-    payload = request.get_json(silent=True) or {}
-    busy = not limits.under("VOTE_CAPTCHA_AFTER", "vote-address", address)
-    if busy and not captcha.solved_recently(current_user.id) and not captcha.check(payload.get("captcha"),
-                                                                                  current_user.id):
-        return _answer(428, _("Many votes come from your network. Please type the characters in the picture."),
-                       captcha=url_for("vote.captcha_picture", t=secrets.token_hex(4)))
-    limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
-    device = f"{request.cookies.get(DEVICE_COOKIE, '')}|{request.user_agent.string[:300]}"
-    try:
-        ballot = votes.ballot_for(contest, entry_id, current_user, ip=request.remote_addr or "", device=device,
-                                  idempotency_key=key)
-    except votes.VoteRefused as refused:
-        return _answer(refused.status, refused.message, refused.remaining)
-    end_reads(db.session)   # the write below holds SQLite's lock for its own statements only
-    try:
-        with write_intent():
-            outcome = votes.record(ballot)
-            db.session.commit()
-    except votes.VoteRefused as refused:
-        db.session.rollback()
-        return _answer(refused.status, refused.message, refused.remaining)
-    except IntegrityError:
-        # The database's constraints met a second vote for the entry today, or a replayed key.
-        db.session.rollback()
+    # The busiest route: the voter is read with the contest and the entry in one
+    # query (session id and version checked as the login loader does), not
+    # loaded through Flask-Login's ORM user.
+    with votes.hot_connection() as connection:
+        contest, entry_id, voter = votes.settings_for(slug, number, accounts.session_account(session.get("_user_id")),
+                                                      connection)
+        if contest is None or not contest.voting_enabled:
+            return _answer(404, _("No entry with this number is in the vote."))
+        if voter is None:
+            return _answer(403, _("Please log in to vote."), login=url_for("accounts.login", next=request.referrer))
+        address = _address()
+        if not (limits.hit("VOTE_LIMIT_PER_ACCOUNT", "vote-account", str(voter.id))
+                & limits.hit("VOTE_LIMIT_PER_IP", "vote-ip", address)):
+            return _answer(429, _("Too many votes in a short time. Please wait a minute and try again."))
+        payload = request.get_json(silent=True) or {}
+        busy = not limits.under("VOTE_CAPTCHA_AFTER", "vote-address", address)
+        if busy and not captcha.solved_recently(voter.id) and not captcha.check(payload.get("captcha"), voter.id):
+            return _answer(428, _("Many votes come from your network. Please type the characters in the picture."),
+                           captcha=url_for("vote.captcha_picture", t=secrets.token_hex(4)))
+        limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
+        key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+        device = f"{request.cookies.get(DEVICE_COOKIE, '')}|{request.user_agent.string[:300]}"
         try:
-            outcome = votes.after_conflict(ballot)
+            ballot = votes.ballot_for(contest, entry_id, voter, ip=request.remote_addr or "", device=device,
+                                      idempotency_key=key)
+            outcome = votes.write(connection, ballot)
         except votes.VoteRefused as refused:
             return _answer(refused.status, refused.message, refused.remaining)
     return _answer(200, _("Thank you: your vote is counted. %(n)d left today.", n=outcome.remaining_today),

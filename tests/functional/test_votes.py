@@ -199,6 +199,26 @@ def test_the_route_refuses_without_login_or_csrf_header(voting, client):
     assert no_header.status_code == 400 and _count() == 0
 
 
+def test_a_disabled_account_or_an_ended_session_cannot_vote(voting, client):
+    # The route reads the voter itself (not through the login loader): it must refuse the same sessions.
+    contest, entries = voting
+    voter = factories.user()
+    login(client, voter)
+    token = csrf_token(client, f"/vote/{contest.slug}")
+    voter.session_version += 1   # "log out everywhere", a password change
+    db.session.commit()
+    ended = _post(client, contest, entries[0], token)
+    assert ended.status_code == 403 and "登录" in ended.get_json()["message"]
+    login(client, voter)
+    voter.active = False
+    db.session.commit()
+    assert _post(client, contest, entries[0], token).status_code == 403
+    voter.active = True
+    db.session.commit()
+    assert _post(client, contest, entries[0], token).status_code == 200
+    assert _count() == 1
+
+
 def test_a_failure_between_insert_and_commit_leaves_no_row_and_no_drift(voting, client, monkeypatch):
     contest, entries = voting
     _cast(contest, entries[0], factories.user())
@@ -209,8 +229,8 @@ def test_a_failure_between_insert_and_commit_leaves_no_row_and_no_drift(voting, 
     write = votes.record
 
     def inserted_then_failing(*args, **kwargs):
-        write(*args, **kwargs)   # row, tally and counter written
-        assert db.session.scalar(select(func.count()).select_from(Vote)) == 2
+        write(*args, **kwargs)   # row, tally and counter written, on the vote's own connection
+        assert kwargs["connection"].scalar(select(func.count()).select_from(Vote)) == 2
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(votes, "record", inserted_then_failing)
