@@ -128,7 +128,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
-    from .organiser import rounds, screening, votes  # noqa: F401  (their routes join the console)
+    from .organiser import results, rounds, screening, votes  # noqa: F401  (their routes join the console)
     from .organiser.views import bp as organiser_bp
     from .public.views import bp as public_bp
 

@@ -169,6 +169,10 @@ def can_manage_votes(user, contest: Contest) -> bool:
     return can_manage_contest(user, contest)
 
 
+def can_manage_results(user, contest: Contest) -> bool:
+    return can_manage_contest(user, contest)
+
+
 def require(check):
     """Coarse gate: 401 for anonymous users (login redirect), 403 for the rest."""
 

@@ -126,3 +126,59 @@ def robustness(totals: Totals, cut: int) -> dict[object, dict]:
 
 def is_close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def vote_scores(votes: Mapping[object, int], method: str) -> dict[object, float]:
+    """Votes mapped to 0–100 within one category. "rank": the most voted gets
+    100, the least 0, evenly by competition rank between (equal votes, equal
+    score). "log": 100 × ln(1 + v) / ln(1 + most), so a lead of thousands of
+    votes weighs less than it would counted plainly."""
+    if not votes:
+        return {}
+    if method == "log":
+        most = max(votes.values())
+        if most <= 0:
+            return {e: 0.0 for e in votes}
+        return {e: 100 * math.log1p(max(v, 0)) / math.log1p(most) for e, v in votes.items()}
+    if len(votes) == 1:
+        return {e: 100.0 for e in votes}
+    rank = ranks({e: float(v) for e, v in votes.items()})
+    last = len(votes) - 1
+    return {e: 100 * (len(votes) - r) / last for e, r in rank.items()}
+
+
+def blend(judge: Mapping[object, float], vote: Mapping[object, float], judge_weight: float,
+          vote_weight: float) -> dict[object, float]:
+    """final = judge_weight × judge score + vote_weight × vote score, for the
+    entries with a judge score (an entry without votes scores 0 on the vote)."""
+    return {e: judge_weight * s + vote_weight * vote.get(e, 0.0) for e, s in judge.items()}
+
+
+def final_ranks(final: Mapping[object, float], judge: Mapping[object, float],
+                votes: Mapping[object, int], places: int = 6) -> dict[object, int]:
+    """Competition ranking by final score; equal finals are ordered by the
+    judge score, then by votes; entries equal on all three share a rank."""
+    def key(e):
+        return (-round(final[e], places), -round(judge.get(e, 0.0), places), -votes.get(e, 0))
+
+    ordered = sorted(final, key=key)
+    out: dict[object, int] = {}
+    for i, e in enumerate(ordered, start=1):
+        out[e] = out[ordered[i - 2]] if i > 1 and key(ordered[i - 2]) == key(e) else i
+    return out
+
+
+def suggest_awards(rank: Mapping[object, int], counts: Iterable[tuple[str, int]]) -> dict[object, str]:
+    """Award levels by rank: the first n1 places the first level, the next n2
+    the second ... Entries tied on a boundary all take the higher level (the
+    organiser sees that a level holds more than its count)."""
+    out: dict[object, str] = {}
+    bound = 0
+    for level, n in counts:
+        if n <= 0:
+            continue
+        bound += n
+        for e, r in rank.items():
+            if e not in out and r <= bound:
+                out[e] = level
+    return out

@@ -27,6 +27,7 @@ from .judging import (
     Score,
     ScoreRevision,
 )
+from .results import AWARD_LEVELS, VOTE_MAPPINGS, ResultDecision, ResultSettings
 from .voting import FLAG_STATES, VOTE_STATUSES, Vote, VoteFlag, VoterDay, VoteTally
 
 __all__ = [
@@ -36,5 +37,6 @@ __all__ = [
     "EntryFlag", "SensitiveTerm", "TextBand",
     "ADVANCE_RULES", "AGGREGATIONS", "ROUND_STATES", "Criterion", "DeclaredConflict", "JudgeAssignment",
     "PanelMember", "Round", "RoundEntry", "Score", "ScoreRevision",
+    "AWARD_LEVELS", "VOTE_MAPPINGS", "ResultDecision", "ResultSettings",
     "FLAG_STATES", "VOTE_STATUSES", "Vote", "VoteFlag", "VoterDay", "VoteTally",
 ]

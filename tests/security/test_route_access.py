@@ -140,6 +140,11 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("organiser.vote_flags_scan", "POST"): contest_organisers(302),
     ("organiser.vote_flag_decide", "POST"): contest_organisers(302),   # no action chosen: refused, back
     ("organiser.vote_rows", "GET"): contest_organisers(200),
+    ("organiser.results_overview", "GET"): contest_organisers(200),
+    ("organiser.results_settings", "POST"): contest_organisers(302),
+    ("organiser.results_award", "POST"): contest_organisers(302),       # not in the ranking: refused, back
+    ("organiser.results_recommend", "POST"): contest_organisers(302),
+    ("organiser.results_apply", "POST"): contest_organisers(302),
     ("organiser.votes_invalidate", "POST"): contest_organisers(302),
     ("vote.gallery", "GET"): everyone(200),
     ("vote.entry_page", "GET"): everyone(200),

@@ -1,4 +1,5 @@
 """Every method against numbers worked out by hand."""
+import math
 import statistics
 
 import pytest
@@ -120,3 +121,41 @@ def test_robustness_marks_entries_whose_advancement_depends_on_the_method():
 def test_unknown_method():
     with pytest.raises(ValueError):
         scoring.aggregate({"e": {"a": 1}}, "borda")
+
+
+# --- the final blend -----------------------------------------------------------
+
+def test_votes_by_rank_spread_evenly_from_100_to_0_with_ties_sharing():
+    got = scoring.vote_scores({"a": 50, "b": 20, "c": 20, "d": 0, "e": 7}, "rank")
+    # ranks 1, 2, 2, 5, 4 of five: 100 × (5 − rank) / 4
+    assert got == {"a": 100.0, "b": 75.0, "c": 75.0, "d": 0.0, "e": 25.0}
+    assert scoring.vote_scores({"only": 3}, "rank") == {"only": 100.0}
+    assert scoring.vote_scores({}, "rank") == {}
+
+
+def test_votes_on_a_log_scale_damp_a_large_lead():
+    got = scoring.vote_scores({"a": 999, "b": 99, "c": 0}, "log")
+    assert got["a"] == 100.0 and got["c"] == 0.0
+    # 66.67: a tenth of the votes, two thirds of the score
+    assert got["b"] == pytest.approx(100 * math.log(100) / math.log(1000))
+    assert scoring.vote_scores({"a": 0, "b": 0}, "log") == {"a": 0.0, "b": 0.0}
+
+
+def test_blend_weights_both_parts_and_counts_no_votes_as_zero():
+    final = scoring.blend({"a": 90.0, "b": 80.0}, {"a": 0.0, "b": 100.0}, 0.7, 0.3)
+    assert final == pytest.approx({"a": 63.0, "b": 86.0})
+    assert scoring.blend({"a": 90.0}, {}, 1.0, 0.5) == {"a": 90.0}
+
+
+def test_final_ranks_break_ties_by_judges_then_votes_and_share_the_rest():
+    final = {"a": 80.0, "b": 80.0, "c": 80.0, "d": 80.0, "e": 90.0}
+    judge = {"a": 70.0, "b": 75.0, "c": 70.0, "d": 70.0, "e": 60.0}
+    votes = {"a": 10, "b": 0, "c": 10, "d": 30, "e": 0}
+    assert scoring.final_ranks(final, judge, votes) == {"e": 1, "b": 2, "d": 3, "a": 4, "c": 4}
+
+
+def test_suggested_awards_follow_the_counts_and_ties_on_a_boundary_take_the_higher_level():
+    rank = {"a": 1, "b": 2, "c": 2, "d": 4, "e": 5, "f": 6}
+    got = scoring.suggest_awards(rank, [("first", 1), ("second", 1), ("third", 2), ("merit", 0)])
+    assert got == {"a": "first", "b": "second", "c": "second", "d": "third"}
+    assert scoring.suggest_awards(rank, [("first", 0)]) == {}

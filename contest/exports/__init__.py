@@ -1,0 +1,1 @@
+"""Exports organisers hand on: spreadsheets, CSV, PDF forms and archives of works."""

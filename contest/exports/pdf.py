@@ -1,0 +1,86 @@
+"""The 推荐表 (recommendation form) an organiser prints, stamps and sends on:
+one A4 page per recommended entry.
+
+WeasyPrint lays out HTML and print CSS (page size, page counters, page breaks)
+without a browser, so the form is an ordinary Jinja template. The print CSS
+names a CJK font ("WenQuanYi Micro Hei", from Debian's fonts-wqy-microhei):
+WeasyPrint embeds only the fonts Pango picks, and with no CJK font available
+every Chinese character prints as an empty box.
+
+The form embeds nothing from outside, so the URL fetcher refuses every URL:
+user text is escaped by Jinja anyway, and nothing in a summary can make the
+server fetch a URL (SSRF) or read a local file.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from os import PathLike
+from typing import BinaryIO
+
+from flask import render_template
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+log = logging.getLogger(__name__)
+
+# One page must hold the whole form: longer text is cut, with "……" to show it.
+SUMMARY_LIMIT = 600
+REASON_LIMIT = 300
+TEMPLATE = "exports/recommendation.html"
+
+
+@dataclass(frozen=True)
+class RecommendationForm:
+    serial: int
+    number: str
+    category: str
+    title: str
+    authors: str
+    unit: str
+    district: str
+    summary: str
+    rounds: tuple[tuple[str, float | None], ...]
+    vote_score: float | None
+    final_score: float | None
+    award: str
+    reason: str
+
+
+class URLRefused(ValueError):
+    """A resource was requested while rendering a form; nothing may be fetched."""
+
+
+class RefusingFetcher(URLFetcher):
+    """Refuses every URL (http, file, data alike): the form needs no resource,
+    so any request is a template bug or injected markup. WeasyPrint catches the
+    error, logs it and renders the document without the resource."""
+
+    def fetch(self, url: str, headers: dict | None = None):
+        log.warning("refused to fetch %.200s while rendering a PDF form", url)
+        raise URLRefused(f"fetching is disabled for PDF forms: {url[:200]}")
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line (blank lines could push the form onto a second page),
+    cut to `limit` characters, the last two being "……"."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 2].rstrip() + "……"
+
+
+def write_recommendation_pdf(target: str | PathLike[str] | BinaryIO, *, contest_title: str, issuer: str,
+                             forms: Sequence[RecommendationForm], formula: str) -> int:
+    """Write the forms to `target` (a path or a binary file) as a PDF; return its page count.
+
+    Needs an app context only (`render_template` works without a request)."""
+    html = render_template(
+        TEMPLATE,
+        contest_title=contest_title,
+        issuer=issuer,
+        formula=formula,
+        forms=[(form, clip(form.summary, SUMMARY_LIMIT), clip(form.reason, REASON_LIMIT)) for form in forms],
+    )
+    document = HTML(string=html, base_url=None, url_fetcher=RefusingFetcher()).render()
+    document.write_pdf(target)
+    return len(document.pages)

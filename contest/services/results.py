@@ -1,0 +1,245 @@
+"""The final ranking: the last judging round's scores blended with the public
+vote, ranked per category with a stated tie-break; the organiser's award
+levels and recommendations to the provincial selection, each audited."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import scoring
+from ..extensions import db
+from ..models import (
+    AWARD_LEVELS,
+    VOTE_MAPPINGS,
+    Category,
+    Contest,
+    Entry,
+    ResultDecision,
+    ResultSettings,
+    Round,
+    RoundEntry,
+    User,
+    VoteTally,
+)
+from . import audit
+from .errors import ServiceError, ValidationErrors
+
+MAX_REASON = 300   # the 推荐表 holds it on one page (exports/pdf.py REASON_LIMIT)
+
+
+def award_label(level: str | None) -> str:
+    return {"first": _("First prize"), "second": _("Second prize"), "third": _("Third prize"),
+            "merit": _("Merit award")}.get(level or "", "")
+
+
+def settings_for(contest: Contest) -> ResultSettings:
+    """The contest's settings, or the defaults (judging alone) until saved."""
+    found = db.session.get(ResultSettings, contest.id)
+    return found or ResultSettings(contest_id=contest.id, judge_weight=1.0, vote_weight=0.0, vote_mapping="rank",
+                                   award_counts={})
+
+
+def finalised_rounds(contest: Contest) -> list[Round]:
+    return list(db.session.scalars(select(Round).where(Round.contest_id == contest.id, Round.state == "finalised")
+                                   .order_by(Round.position)))
+
+
+def judging_round(contest: Contest, settings: ResultSettings | None = None) -> Round | None:
+    """The round whose scores count: the one chosen, else the last finalised."""
+    settings = settings or settings_for(contest)
+    if settings.round_id:
+        rnd = db.session.get(Round, settings.round_id)
+        return rnd if rnd is not None and rnd.state == "finalised" else None
+    rounds = finalised_rounds(contest)
+    return rounds[-1] if rounds else None
+
+
+def _number(raw, field: str, errors: dict, *, upper: float | None = None) -> float | None:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        errors[field] = _("Please enter a number.")
+        return None
+    if value < 0 or (upper is not None and value > upper):
+        errors[field] = _("Please enter a number between 0 and %(n)s.", n=upper if upper is not None else "∞")
+        return None
+    return value
+
+
+def save_settings(actor: User, contest: Contest, data: dict) -> ResultSettings:
+    """data: judge_weight, vote_weight, vote_mapping, round_id (or None) and
+    award_counts {category id: {level: n}}."""
+    errors: dict[str, str] = {}
+    judge_weight = _number(data.get("judge_weight"), "judge_weight", errors, upper=1)
+    vote_weight = _number(data.get("vote_weight"), "vote_weight", errors, upper=1)
+    if judge_weight is not None and vote_weight is not None and judge_weight + vote_weight <= 0:
+        errors["judge_weight"] = _("At least one weight must be above 0.")
+    mapping = data.get("vote_mapping")
+    if mapping not in VOTE_MAPPINGS:
+        errors["vote_mapping"] = _("Please choose how votes become a score.")
+    round_id = data.get("round_id") or None
+    if round_id and not any(r.id == round_id for r in finalised_rounds(contest)):
+        errors["round_id"] = _("Please choose a finalised round of this contest.")
+    categories = {c.id for c in contest.categories}
+    counts: dict[str, dict[str, int]] = {}
+    for cat_id, levels in (data.get("award_counts") or {}).items():
+        if int(cat_id) not in categories:
+            continue
+        row = {}
+        for level in AWARD_LEVELS:
+            n = levels.get(level) or 0
+            if not isinstance(n, int) or not 0 <= n <= 10_000:
+                errors[f"award_{cat_id}_{level}"] = _("Please enter a whole number from 0 to 10000.")
+                continue
+            row[level] = n
+        counts[str(cat_id)] = row
+    if errors:
+        raise ValidationErrors(errors)
+    settings = db.session.get(ResultSettings, contest.id) or ResultSettings(contest_id=contest.id)
+    settings.judge_weight, settings.vote_weight, settings.vote_mapping = judge_weight, vote_weight, mapping
+    settings.round_id, settings.award_counts = round_id, counts
+    db.session.add(settings)
+    db.session.flush()
+    audit.record(actor, "results.settings", contest, details={
+        "judge_weight": judge_weight, "vote_weight": vote_weight, "vote_mapping": mapping, "round": round_id,
+        "award_counts": counts})
+    return settings
+
+
+def formula_text(settings: ResultSettings) -> str:
+    """The formula, weights and tie-break rule, as shown on the page and in every export."""
+    mapping = _("by rank within the category") if settings.vote_mapping == "rank" else _("on a log scale")
+    if settings.vote_weight:
+        formula = _("Final score = %(wj).2f × judges' score + %(wv).2f × public vote score (votes mapped to 0–100 "
+                    "%(mapping)s).", wj=settings.judge_weight, wv=settings.vote_weight, mapping=mapping)
+    else:
+        formula = _("Final score = %(wj).2f × judges' score (the public vote does not count).",
+                    wj=settings.judge_weight)
+    return formula + " " + _("Ties: the higher judges' score first, then more valid votes; entries equal on all "
+                             "three share the place.")
+
+
+class Ranked(NamedTuple):
+    entry_id: int
+    number: str
+    title: str
+    category_id: int
+    judge: float
+    votes: int
+    vote_score: float
+    final: float
+    rank: int
+    suggested: str | None
+    award: str | None
+    recommended: bool
+    reason: str | None
+
+
+def ranking(contest: Contest, settings: ResultSettings | None = None) -> dict[int, list[Ranked]]:
+    """category id -> its entries in final order. Entries scored in the
+    judging round and still accepted; votes are the counted (not invalidated)
+    votes kept in the tallies."""
+    settings = settings or settings_for(contest)
+    rnd = judging_round(contest, settings)
+    if rnd is None:
+        return {}
+    rows = db.session.execute(
+        select(Entry.id, Entry.number, Entry.title, Entry.category_id, RoundEntry.score, VoteTally.counted,
+               ResultDecision.award, ResultDecision.recommended, ResultDecision.reason)
+        .join(RoundEntry, RoundEntry.entry_id == Entry.id)
+        .outerjoin(VoteTally, VoteTally.entry_id == Entry.id)
+        .outerjoin(ResultDecision, ResultDecision.entry_id == Entry.id)
+        .where(RoundEntry.round_id == rnd.id, RoundEntry.score.is_not(None), Entry.status == "accepted")).all()
+    by_cat: dict[int, list] = {}
+    for row in rows:
+        by_cat.setdefault(row.category_id, []).append(row)
+    out = {}
+    for cat_id, cat_rows in by_cat.items():
+        judge = {r.id: r.score for r in cat_rows}
+        votes = {r.id: r.counted or 0 for r in cat_rows}
+        vote_score = scoring.vote_scores(votes, settings.vote_mapping)
+        final = scoring.blend(judge, vote_score, settings.judge_weight, settings.vote_weight)
+        rank = scoring.final_ranks(final, judge, votes)
+        levels = (settings.award_counts or {}).get(str(cat_id), {})
+        suggested = scoring.suggest_awards(rank, [(lv, levels.get(lv, 0)) for lv in AWARD_LEVELS])
+        ranked = [Ranked(r.id, r.number, r.title, cat_id, judge[r.id], votes[r.id], vote_score[r.id], final[r.id],
+                         rank[r.id], suggested.get(r.id), r.award, bool(r.recommended), r.reason)
+                  for r in cat_rows]
+        ranked.sort(key=lambda x: (x.rank, x.number))
+        out[cat_id] = ranked
+    return out
+
+
+def _decision(contest: Contest, entry: Entry) -> ResultDecision:
+    found = db.session.scalar(select(ResultDecision).where(ResultDecision.entry_id == entry.id))
+    if found is None:
+        found = ResultDecision(contest_id=contest.id, entry_id=entry.id, recommended=False)
+        db.session.add(found)
+    return found
+
+
+def _in_ranking(contest: Contest, entry: Entry) -> None:
+    rnd = judging_round(contest)
+    if entry.contest_id != contest.id or rnd is None or entry.status != "accepted" or not db.session.scalar(
+            select(RoundEntry.id).where(RoundEntry.round_id == rnd.id, RoundEntry.entry_id == entry.id,
+                                        RoundEntry.score.is_not(None))):
+        raise ServiceError(_("This entry is not in the final ranking."))
+
+
+def set_award(actor: User, contest: Contest, entry: Entry, award: str | None) -> None:
+    if award not in (None, *AWARD_LEVELS):
+        raise ServiceError(_("Please choose an award level."), "award")
+    _in_ranking(contest, entry)
+    decision = _decision(contest, entry)
+    before = decision.award
+    decision.award = award
+    db.session.flush()
+    audit.record(actor, "results.award", entry, details={"from": before, "to": award})
+
+
+def set_recommendation(actor: User, contest: Contest, entry: Entry, recommended: bool, reason: str) -> None:
+    """Recommend an entry to the provincial selection (reason required, within
+    the category's quota) or withdraw the recommendation."""
+    _in_ranking(contest, entry)
+    reason = (reason or "").strip()
+    decision = _decision(contest, entry)
+    if recommended:
+        if not reason:
+            raise ServiceError(_("Please give the reason for the recommendation."), "reason")
+        if len(reason) > MAX_REASON:
+            raise ServiceError(_("The reason may be at most %(n)d characters.", n=MAX_REASON), "reason")
+        category = db.session.get(Category, entry.category_id)
+        quota = category.recommend_quota
+        taken = len(recommended_ids(contest, category) - {entry.id})
+        if quota is not None and taken >= quota:
+            raise ServiceError(_("%(category)s may recommend at most %(n)d entries; withdraw one first.",
+                                 category=category.name, n=quota))
+    decision.recommended, decision.reason = recommended, (reason if recommended else decision.reason)
+    db.session.flush()
+    audit.record(actor, "results.recommend" if recommended else "results.unrecommend", entry,
+                 details={"reason": reason} if recommended else None)
+
+
+def recommended_ids(contest: Contest, category: Category | None = None) -> set[int]:
+    query = select(ResultDecision.entry_id).join(Entry, Entry.id == ResultDecision.entry_id).where(
+        ResultDecision.contest_id == contest.id, ResultDecision.recommended.is_(True))
+    if category is not None:
+        query = query.where(Entry.category_id == category.id)
+    return set(db.session.scalars(query))
+
+
+def apply_suggestions(actor: User, contest: Contest, category: Category) -> int:
+    """Give every entry of the category its suggested level (none beyond the
+    counts); returns how many changed."""
+    changed = 0
+    entries = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.category_id == category.id))}
+    for row in ranking(contest).get(category.id, []):
+        if row.award != row.suggested:
+            decision = _decision(contest, entries[row.entry_id])
+            decision.award = row.suggested
+            changed += 1
+    db.session.flush()
+    audit.record(actor, "results.apply_suggestions", contest, details={"category": category.id, "changed": changed})
+    return changed

@@ -1,0 +1,154 @@
+"""The final ranking (judging blended with the vote), awards and
+recommendations: through the service and the organiser's page."""
+import pytest
+from sqlalchemy import select
+
+from contest.extensions import db
+from contest.models import AuditEvent, ResultDecision, Round, RoundEntry
+from contest.services import results, votes
+from contest.services.errors import ServiceError, ValidationErrors
+from tests import factories
+from tests.conftest import csrf_token, login
+
+# entry index -> judges' score in the finalised round, and votes cast for it
+JUDGE = [90.0, 80.0, 80.0, 70.0]
+VOTES = [0, 3, 1, 0]
+
+
+@pytest.fixture
+def ranked(voting):
+    """Four entries of one category scored in a finalised round, with votes."""
+    contest, entries = voting
+    story = [e for e in entries if e.category_id == entries[0].category_id][:4]
+    rnd = Round(contest_id=contest.id, position=1, name="终评", state="finalised")
+    db.session.add(rnd)
+    db.session.flush()
+    for e, score in zip(story, JUDGE, strict=True):
+        db.session.add(RoundEntry(round_id=rnd.id, entry_id=e.id, score=score, advanced=True))
+    for e, n in zip(story, VOTES, strict=True):
+        for _ in range(n):
+            votes.cast_vote(contest, e.number, factories.user(), ip="198.51.100.4", device="d")
+    db.session.commit()
+    return contest, story, rnd
+
+
+def _order(contest):
+    (rows,) = results.ranking(contest).values()
+    return rows
+
+
+def test_judging_alone_ranks_by_the_judges_score_and_says_so(ranked):
+    contest, story, _rnd = ranked
+    rows = _order(contest)
+    assert [r.entry_id for r in rows] == [story[0].id, story[1].id, story[2].id, story[3].id]
+    # equal judges' scores: more votes first (80 with 3 votes before 80 with 1)
+    assert [r.rank for r in rows] == [1, 2, 3, 4]
+    text = results.formula_text(results.settings_for(contest))
+    assert "1.00" in text and "并列" in text
+
+
+def test_the_vote_blends_in_with_its_weight(ranked, world):
+    contest, story, _rnd = ranked
+    results.save_settings(world.users["organiser"], contest, {
+        "judge_weight": "0.6", "vote_weight": "0.4", "vote_mapping": "rank", "round_id": None, "award_counts": {}})
+    rows = {r.entry_id: r for r in _order(contest)}
+    # votes 0, 3, 1, 0 -> ranks 3, 1, 2, 3 of four -> 33.33, 100, 66.67, 33.33
+    assert rows[story[1].id].final == pytest.approx(0.6 * 80 + 0.4 * 100)
+    assert rows[story[0].id].final == pytest.approx(0.6 * 90 + 0.4 * 100 / 3)
+    # story 2 (80, one vote: 66.67) overtakes story 0 (90, no vote: 33.33): 74.67 against 67.33
+    assert [r.entry_id for r in _order(contest)] == [story[1].id, story[2].id, story[0].id, story[3].id]
+    assert "0.40" in results.formula_text(results.settings_for(contest))
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "results.settings")).one()
+    assert event.details["vote_weight"] == 0.4
+
+
+def test_bad_settings_are_refused_and_nothing_is_saved(ranked, world):
+    contest, _story, _rnd = ranked
+    with pytest.raises(ValidationErrors) as refused:
+        results.save_settings(world.users["organiser"], contest, {
+            "judge_weight": "0", "vote_weight": "-1", "vote_mapping": "dice", "round_id": 999999})
+    assert set(refused.value.errors) == {"vote_weight", "vote_mapping", "round_id"}
+    db.session.rollback()
+    assert results.settings_for(contest).vote_weight == 0.0
+
+
+def test_withdrawn_or_unscored_entries_are_not_ranked(ranked):
+    contest, story, rnd = ranked
+    story[3].status = "withdrawn"
+    db.session.execute(RoundEntry.__table__.update().where(RoundEntry.entry_id == story[2].id).values(score=None))
+    db.session.commit()
+    assert {r.entry_id for r in _order(contest)} == {story[0].id, story[1].id}
+    with pytest.raises(ServiceError):
+        results.set_award(factories.user("organiser"), contest, story[3], "first")
+
+
+def test_awards_are_suggested_applied_and_changed_by_hand_with_an_audit_trail(ranked, world):
+    contest, story, _rnd = ranked
+    organiser = world.users["organiser"]
+    results.save_settings(organiser, contest, {
+        "judge_weight": "1", "vote_weight": "0", "vote_mapping": "rank",
+        "award_counts": {str(world.category.id): {"first": 1, "second": 1, "third": 1}}})
+    assert [r.suggested for r in _order(contest)] == ["first", "second", "third", None]
+    assert results.apply_suggestions(organiser, contest, world.category) == 3
+    results.set_award(organiser, contest, story[3], "merit")
+    db.session.commit()
+    assert [r.award for r in _order(contest)] == ["first", "second", "third", "merit"]
+    trail = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("results.%"))
+                               .order_by(AuditEvent.id)).all()
+    assert [e.action for e in trail][-2:] == ["results.apply_suggestions", "results.award"]
+    assert trail[-1].details == {"from": None, "to": "merit"}
+
+
+def test_recommendation_needs_a_reason_and_stays_within_the_quota(ranked, world):
+    contest, story, _rnd = ranked
+    organiser = world.users["organiser"]
+    world.category.recommend_quota = 1
+    db.session.commit()
+    with pytest.raises(ServiceError, match="理由"):
+        results.set_recommendation(organiser, contest, story[0], True, "  ")
+    results.set_recommendation(organiser, contest, story[0], True, "立意高远，传播广泛")
+    db.session.commit()
+    with pytest.raises(ServiceError, match="最多推荐 1"):
+        results.set_recommendation(organiser, contest, story[1], True, "也很好")
+    db.session.rollback()
+    assert results.recommended_ids(contest) == {story[0].id}
+    results.set_recommendation(organiser, contest, story[0], False, "")
+    results.set_recommendation(organiser, contest, story[1], True, "也很好")
+    db.session.commit()
+    decided = {d.entry_id: d for d in db.session.scalars(select(ResultDecision))}
+    assert decided[story[1].id].recommended and decided[story[1].id].reason == "也很好"
+    assert not decided[story[0].id].recommended
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("results.%"))
+                                 .order_by(AuditEvent.id)).all()
+    assert actions == ["results.recommend", "results.unrecommend", "results.recommend"]
+
+
+def test_the_organisers_page_shows_the_formula_and_the_ranking_and_saves_decisions(ranked, world, client):
+    contest, story, _rnd = ranked
+    login(client, world.users["organiser"])
+    url = f"/console/contests/{contest.id}/results"
+    html = client.get(url).get_data(as_text=True)
+    assert "最终得分 = 1.00 × 专家评审得分" in html and story[0].number in html and "终评" in html
+    token = csrf_token(client, url)
+    r = client.post(f"{url}/{story[1].id}/recommend",
+                    data={"csrf_token": token, "recommended": "1", "reason": "<script>x</script>好作品"})
+    assert r.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "&lt;script&gt;x&lt;/script&gt;好作品" in html and "<script>x" not in html
+    r = client.post(f"{url}/settings", data={"csrf_token": token, "judge_weight": "2", "vote_weight": "0",
+                                            "vote_mapping": "rank"}, follow_redirects=True)
+    assert "0 到 1" in r.get_data(as_text=True)
+    assert results.settings_for(contest).judge_weight == 1.0
+
+
+def test_another_units_organiser_cannot_see_or_decide(ranked, world, client):
+    contest, story, _rnd = ranked
+    login(client, world.users["organiser_other"])
+    assert client.get(f"/console/contests/{contest.id}/results").status_code == 403
+    login(client, world.users["organiser"])
+    token = csrf_token(client, f"/console/contests/{contest.id}/results")
+    login(client, world.users["organiser_other"])
+    r = client.post(f"/console/contests/{contest.id}/results/{story[0].id}/award",
+                    data={"csrf_token": token, "award": "first"})
+    assert r.status_code == 403
+    assert db.session.scalar(select(ResultDecision.id)) is None
