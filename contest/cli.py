@@ -1,6 +1,8 @@
 """`flask` commands. Each calls a service and commits."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -97,7 +99,65 @@ def votes_recount(slug: str) -> None:
         raise SystemExit(1)
 
 
+export_cli = AppGroup("export", help="Exports of a contest's results.")
+
+
+def _export_contest(slug: str):
+    from .models import Contest
+
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
+    if contest is None:
+        raise click.ClickException(f"no contest with slug {slug!r}")
+    return contest
+
+
+def _export_options(formats: tuple[str, ...]):
+    def decorate(command):
+        for option in reversed([
+            click.option("--contest", "slug", required=True, help="The contest's slug."),
+            click.option("--format", "fmt", type=click.Choice(formats), required=True),
+            click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True),
+            click.option("--full-personal-data", "full", is_flag=True,
+                         help="Phone numbers unmasked (needs --reason; audited)."),
+            click.option("--reason", default=None, help="Why unmasked personal data is needed."),
+        ]):
+            command = option(command)
+        return command
+    return decorate
+
+
+def _run_export(kind: str, slug: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
+    from .services import exports
+
+    contest = _export_contest(slug)
+    try:
+        done = getattr(exports, f"export_{kind}")(None, contest, fmt, output, full=full, reason=reason)
+    except ServiceError as exc:
+        Path(output).unlink(missing_ok=True)
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()   # the reads end; the audit event is a short write of its own
+    with write_intent():
+        exports.record_export(None, contest, kind, fmt, done, full=full, reason=reason)
+        db.session.commit()
+    click.echo(f"rows={done.rows} sha256={done.sha256} output={output}")
+
+
+@export_cli.command("recommended")
+@_export_options(("xlsx", "csv", "pdf", "zip"))
+def export_recommended(slug: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
+    """The entries recommended to the provincial selection."""
+    _run_export("recommended", slug, fmt, output, full, reason)
+
+
+@export_cli.command("ledger")
+@_export_options(("xlsx", "csv"))
+def export_ledger(slug: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
+    """The whole contest's 台账: every entry, its status, rounds, votes and award."""
+    _run_export("ledger", slug, fmt, output, full, reason)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(admin_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(votes_cli)
+    app.cli.add_command(export_cli)

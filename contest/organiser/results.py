@@ -1,17 +1,22 @@
 """The organiser's results page: the blend of judging and the public vote,
 the final ranking per category with suggested awards, award levels and
-recommendations to the provincial selection."""
+recommendations to the provincial selection; and the exports."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import os
+import tempfile
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..db_events import end_reads, reads_first, write_intent
 from ..extensions import db
 from ..forms_common import ConfirmForm, saving
 from ..models import AWARD_LEVELS, Category, Contest, Entry
-from ..policies import can_manage_results, can_use_console, require
-from ..services import results
+from ..policies import can_export_personal_data, can_manage_results, can_use_console, require
+from ..services import exports, results
+from ..services.errors import ServiceError
 from .views import bp
 
 PER_PAGE = 50
@@ -114,3 +119,50 @@ def results_apply(contest_id: int, category_id: int):
         if outcome.ok:
             flash(_("Suggested awards applied: %(n)d entries changed.", n=changed), "success")
     return _back(contest, category=category.id)
+
+
+EXPORT_KINDS = {"recommended": exports.FORMATS, "ledger": exports.LEDGER_FORMATS}
+MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "zip": "application/zip"}
+
+
+@bp.route("/contests/<int:contest_id>/exports")
+@require(can_use_console)
+def exports_page(contest_id: int):
+    contest = _contest(contest_id)
+    return render_template("organiser/exports.html", contest=contest, kinds=EXPORT_KINDS,
+                           recommended=len(results.recommended_ids(contest)),
+                           may_unmask=can_export_personal_data(current_user, contest), form=ConfirmForm())
+
+
+@bp.route("/contests/<int:contest_id>/exports/<kind>", methods=["POST"])
+@require(can_use_console)
+@reads_first
+def export_download(contest_id: int, kind: str):
+    contest = _contest(contest_id)
+    if kind not in EXPORT_KINDS:
+        abort(404)
+    back = redirect(url_for("organiser.exports_page", contest_id=contest.id))
+    if not ConfirmForm().validate_on_submit():
+        return back
+    fmt, full, reason = request.form.get("format", ""), request.form.get("full") == "1", request.form.get("reason")
+    handle, path = tempfile.mkstemp(prefix="contest-export-", suffix=f".{fmt[:4]}")
+    os.close(handle)
+    try:
+        done = getattr(exports, f"export_{kind}")(current_user, contest, fmt, path, full=full, reason=reason)
+        end_reads(db.session)   # the file is made; the audit event is a short write of its own
+        with write_intent():
+            exports.record_export(current_user, contest, kind, fmt, done, full=full, reason=reason)
+            db.session.commit()
+        made = open(path, "rb")   # noqa: SIM115 (send_file closes it; the name is gone already)
+    except ServiceError as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return back
+    finally:
+        os.unlink(path)
+    name = {"recommended": _("recommended"), "ledger": _("ledger")}[kind]
+    response = send_file(made, mimetype=MIMETYPES[fmt], as_attachment=True,
+                         download_name=f"{contest.title}_{name}.{fmt}")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -145,6 +145,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("organiser.results_award", "POST"): contest_organisers(302),       # not in the ranking: refused, back
     ("organiser.results_recommend", "POST"): contest_organisers(302),
     ("organiser.results_apply", "POST"): contest_organisers(302),
+    ("organiser.exports_page", "GET"): contest_organisers(200),
+    ("organiser.export_download", "POST"): contest_organisers(302),   # no format chosen: refused, back
     ("organiser.votes_invalidate", "POST"): contest_organisers(302),
     ("vote.gallery", "GET"): everyone(200),
     ("vote.entry_page", "GET"): everyone(200),
@@ -222,6 +224,7 @@ def _url(app, endpoint: str, world) -> str:
         "step": "close",
         "number": world.voted_entry.number,
         "flag_id": world.vote_flag.id,
+        "kind": "ledger",
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():

@@ -1,0 +1,251 @@
+"""What organisers hand on: the recommended list (xlsx, csv, the 推荐表 PDF,
+a zip of the works under standard names) and the whole contest's 台账. Phone
+numbers are masked unless someone allowed to asks for them with a reason;
+every export is audited with its file's sha256 and row count."""
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import policies
+from ..exports.cells import mask_phone
+from ..exports.pdf import RecommendationForm, write_recommendation_pdf
+from ..exports.sheets import Column, write_csv, write_xlsx
+from ..extensions import db
+from ..media.storage import storage
+from ..models import Contest, Entry, Round, RoundEntry, User, VoteTally
+from ..phases import SHANGHAI
+from ..sanitize import plain_text
+from ..templating import ENTRY_STATUS_LABELS
+from . import audit, results
+from .errors import ServiceError
+
+FORMATS = ("xlsx", "csv", "pdf", "zip")
+LEDGER_FORMATS = ("xlsx", "csv")
+CHUNK = 1024 * 1024
+
+
+class Exported(NamedTuple):
+    rows: int
+    sha256: str
+
+
+class _Recommended(NamedTuple):
+    serial: int
+    entry: Entry
+    ranked: results.Ranked
+    category: str
+
+
+def _today() -> str:
+    return datetime.now(SHANGHAI).strftime("%Y-%m-%d")
+
+
+def _issuer(contest: Contest) -> str:
+    return contest.lead_unit.name if contest.lead_unit else ""
+
+
+def _authors(entry: Entry) -> str:
+    return "、".join(a.name for a in entry.authors) or (entry.nominee_name or "")
+
+
+def _phone(entry: Entry, full: bool) -> str:
+    phone = entry.owner.phone if entry.owner else ""
+    return phone if full else mask_phone(phone)
+
+
+def _round_scores(contest: Contest) -> tuple[list[Round], dict[int, dict[int, RoundEntry]]]:
+    rounds = results.finalised_rounds(contest)
+    by_entry: dict[int, dict[int, RoundEntry]] = {}
+    for re_ in db.session.scalars(select(RoundEntry).where(RoundEntry.round_id.in_([r.id for r in rounds]))):
+        by_entry.setdefault(re_.entry_id, {})[re_.round_id] = re_
+    return rounds, by_entry
+
+
+def recommended(contest: Contest) -> list[_Recommended]:
+    """The recommended entries, category by category, each in final order."""
+    ranking = results.ranking(contest)
+    picked = [(cat, row) for cat in contest.categories for row in ranking.get(cat.id, []) if row.recommended]
+    entries = {e.id: e for e in db.session.scalars(
+        select(Entry).where(Entry.id.in_([row.entry_id for _cat, row in picked]))
+        .options(selectinload(Entry.authors), selectinload(Entry.assets), selectinload(Entry.unit),
+                 selectinload(Entry.owner)))}
+    return [_Recommended(i, entries[row.entry_id], row, cat.name) for i, (cat, row) in enumerate(picked, start=1)]
+
+
+def check_full_access(actor: User | None, contest: Contest, full: bool, reason: str | None) -> None:
+    """Unmasked phone numbers: only for someone allowed to, and with a reason.
+    `actor` None is the server's own command line (its operator may)."""
+    if not full:
+        return
+    if actor is not None and not policies.can_export_personal_data(actor, contest):
+        raise ServiceError(_("You may not export unmasked personal data."))
+    if not (reason or "").strip():
+        raise ServiceError(_("Please give the reason for exporting unmasked personal data."), "reason")
+
+
+def _recommended_columns(rounds: list[Round]) -> list[Column]:
+    return [Column(_("Entry number"), 16), Column(_("Entry category"), 12), Column(_("Work title"), 28, "longtext"),
+            Column(_("Authors"), 16), Column(_("Submitting unit"), 18), Column(_("District"), 10),
+            Column(_("Phone"), 14), *[Column(r.name, 10, "number") for r in rounds],
+            Column(_("Judges' score"), 10, "number"), Column(_("Vote score"), 10, "number"),
+            Column(_("Final score"), 10, "number"), Column(_("Award"), 10),
+            Column(_("Reason for the recommendation"), 40, "longtext")]
+
+
+def _recommended_rows(picked: list[_Recommended], rounds: list[Round], scores: dict, full: bool) -> Iterator[list]:
+    for item in picked:
+        e, r = item.entry, item.ranked
+        per_round = scores.get(e.id, {})
+        yield [e.number, item.category, e.title, _authors(e), e.unit.name if e.unit else "", e.district or "",
+               _phone(e, full), *[getattr(per_round.get(rnd.id), "score", None) for rnd in rounds],
+               r.judge, r.vote_score, r.final, results.award_label(r.award), r.reason or ""]
+
+
+def _safe_name(text: str, limit: int = 60) -> str:
+    """A file name part that every unzip tool accepts: no path separators, no control characters."""
+    cleaned = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "_", text).strip(" ._") or "_"
+    return cleaned[:limit]
+
+
+def _works(picked: list[_Recommended]) -> Iterator[tuple[str, object]]:
+    """(name in the archive, asset or story text) for every recommended work."""
+    for item in picked:
+        e = item.entry
+        base = f"{item.serial:03d}_{_safe_name(e.number or '')}_{_safe_name(e.title)}"
+        files = [a for a in e.assets if a.role != "attachment"] or list(e.assets)
+        if e.body:
+            yield f"{base}.txt", plain_text(e.body)
+        for n, asset in enumerate(files, start=1):
+            ext = Path(asset.original_name).suffix.lower()[:10] or ""
+            yield (f"{base}{ext}" if len(files) == 1 and not e.body else f"{base}_{n}{ext}"), asset
+
+
+def _write_zip(target, picked: list[_Recommended]) -> int:
+    """Each work copied in chunks straight into the archive: never held whole in memory."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        for name, item in _works(picked):
+            if isinstance(item, str):
+                archive.writestr(name, item.encode("utf-8"))
+                continue
+            with storage().open(item.storage_key) as source, archive.open(name, "w", force_zip64=True) as dest:
+                while chunk := source.read(CHUNK):
+                    dest.write(chunk)
+    return len(picked)
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str | Path, *, full: bool = False,
+                       reason: str | None = None) -> Exported:
+    """Write the recommended list to `path` in `fmt` (reads only; audit it with record_export)."""
+    if fmt not in FORMATS:
+        raise ServiceError(_("Unknown export format."), "format")
+    check_full_access(actor, contest, full, reason)
+    picked = recommended(contest)
+    settings = results.settings_for(contest)
+    formula = results.formula_text(settings)
+    rounds, scores = _round_scores(contest)
+    title = _("%(contest)s: entries recommended to the provincial selection", contest=contest.title)
+    if fmt == "xlsx":
+        rows = write_xlsx(str(path), title=title, unit=_issuer(contest), date=_today(),
+                          columns=_recommended_columns(rounds),
+                          rows=_recommended_rows(picked, rounds, scores, full), notes=[formula])
+    elif fmt == "csv":
+        with open(path, "wb") as f:
+            rows = write_csv(f, columns=_recommended_columns(rounds),
+                             rows=_recommended_rows(picked, rounds, scores, full))
+    elif fmt == "pdf":
+        forms = [RecommendationForm(
+            serial=i.serial, number=i.entry.number or "", category=i.category, title=i.entry.title,
+            authors=_authors(i.entry), unit=i.entry.unit.name if i.entry.unit else "", district=i.entry.district or "",
+            summary=i.entry.summary or plain_text(i.entry.body),
+            rounds=tuple((r.name, getattr(scores.get(i.entry.id, {}).get(r.id), "score", None)) for r in rounds),
+            vote_score=i.ranked.vote_score if settings.vote_weight else None, final_score=i.ranked.final,
+            award=results.award_label(i.ranked.award), reason=i.ranked.reason or "") for i in picked]
+        write_recommendation_pdf(str(path), contest_title=contest.title, issuer=_issuer(contest), forms=forms,
+                                 formula=formula)
+        rows = len(forms)
+    else:
+        rows = _write_zip(str(path), picked)
+    return Exported(rows, sha256_of(path))
+
+
+def _ledger_columns(rounds: list[Round]) -> list[Column]:
+    per_round = [Column(title, 10, kind) for r in rounds for title, kind in (
+        (_("%(round)s: score", round=r.name), "number"), (_("%(round)s: place", round=r.name), "int"),
+        (_("%(round)s: through", round=r.name), "text"))]
+    return [Column(_("Entry number"), 16), Column(_("Entry category"), 12), Column(_("Work title"), 28, "longtext"),
+            Column(_("Authors"), 16), Column(_("Submitting unit"), 18), Column(_("District"), 10),
+            Column(_("Phone"), 14), Column(_("Status"), 10), Column(_("Screening note"), 24, "longtext"),
+            *per_round, Column(_("Valid votes"), 10, "int"), Column(_("Final score"), 10, "number"),
+            Column(_("Award"), 10), Column(_("Recommended"), 8)]
+
+
+def _ledger_rows(contest: Contest, rounds: list[Round], scores: dict, full: bool) -> Iterator[list]:
+    final = {row.entry_id: row for rows in results.ranking(contest).values() for row in rows}
+    counts = {e: n for e, n in db.session.execute(
+        select(VoteTally.entry_id, VoteTally.counted).where(VoteTally.contest_id == contest.id))}
+    names = {c.id: c.name for c in contest.categories}
+    query = (select(Entry).where(Entry.contest_id == contest.id, Entry.number.is_not(None)).order_by(Entry.number)
+             .options(selectinload(Entry.authors), selectinload(Entry.unit), selectinload(Entry.owner))
+             .execution_options(yield_per=500))
+    for e in db.session.scalars(query):
+        per_round = scores.get(e.id, {})
+        cells = []
+        for rnd in rounds:
+            re_ = per_round.get(rnd.id)
+            cells += [re_.score if re_ else None, re_.rank if re_ else None,
+                      "" if re_ is None else (_("Yes") if re_.advanced else _("No"))]
+        ranked = final.get(e.id)
+        yield [e.number, names.get(e.category_id, ""), e.title, _authors(e), e.unit.name if e.unit else "",
+               e.district or "", _phone(e, full), str(ENTRY_STATUS_LABELS.get(e.status, e.status)),
+               e.status_reason or "", *cells,
+               counts.get(e.id, 0), ranked.final if ranked else None,
+               results.award_label(ranked.award) if ranked else "",
+               _("Yes") if ranked and ranked.recommended else ""]
+
+
+def export_ledger(actor: User | None, contest: Contest, fmt: str, path: str | Path, *, full: bool = False,
+                  reason: str | None = None) -> Exported:
+    """The whole contest's 台账: every numbered entry with its status, screening
+    note, every finalised round's result, votes, final score and award
+    (reads only; audit it with record_export)."""
+    if fmt not in LEDGER_FORMATS:
+        raise ServiceError(_("Unknown export format."), "format")
+    check_full_access(actor, contest, full, reason)
+    rounds, scores = _round_scores(contest)
+    columns = _ledger_columns(rounds)
+    rows = _ledger_rows(contest, rounds, scores, full)
+    if fmt == "xlsx":
+        count = write_xlsx(str(path), title=_("%(contest)s: ledger of entries", contest=contest.title),
+                           unit=_issuer(contest), date=_today(), columns=columns, rows=rows,
+                           notes=[results.formula_text(results.settings_for(contest))])
+    else:
+        with open(path, "wb") as f:
+            count = write_csv(f, columns=columns, rows=rows)
+    return Exported(count, sha256_of(path))
+
+
+def record_export(actor: User | None, contest: Contest, kind: str, fmt: str, done: Exported, *, full: bool,
+                  reason: str | None) -> None:
+    """The audit event of a finished export. Apart from the export itself,
+    which only reads: the write lock (SQLite) is not held while a file is made."""
+    audit.record(actor, f"export.{kind}", contest, details={
+        "format": fmt, "rows": done.rows, "sha256": done.sha256, "full_personal_data": full,
+        "reason": (reason or "").strip() or None})
