@@ -128,7 +128,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
-    from .organiser import results, rounds, screening, votes  # noqa: F401  (their routes join the console)
+    from .organiser import publicity, results, rounds, screening, votes  # noqa: F401  (their routes join the console)
     from .organiser.views import bp as organiser_bp
     from .public.views import bp as public_bp
 
@@ -144,7 +144,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(files_bp)
     app.register_blueprint(unit_bp, url_prefix="/unit")
     from .judge.views import bp as judge_bp
+    from .showcase.views import bp as showcase_bp
     from .vote.views import bp as vote_bp
 
     app.register_blueprint(judge_bp, url_prefix="/judge")
     app.register_blueprint(vote_bp)
+    app.register_blueprint(showcase_bp)

@@ -157,6 +157,18 @@ def shown_in_open_vote(entry: Entry) -> bool:
         and votes.entry_in_voting(contest, entry.number) is entry
 
 
+def shown_in_showcase(entry: Entry) -> bool:
+    """Anyone may see a work in the published final result of a published
+    contest, while it stays accepted (a withdrawn entry leaves the showcase)."""
+    from .services import publicity
+
+    contest = entry.contest
+    if not contest.published or entry.status != "accepted":
+        return False
+    final = publicity.final_version(contest)
+    return final is not None and any(r["entry_id"] == entry.id for r in final.rows)
+
+
 def can_vote(user, contest: Contest) -> bool:
     """A logged-in account; where the contest names districts, a resident of one."""
     u = _user(user)

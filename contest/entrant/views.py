@@ -238,10 +238,12 @@ def status(entry_id: int):
     entry = _entry(entry_id)
     if sees_as_judge_only(current_user, entry):
         abort(404)   # a judge reads entries on the judging page, where authors are hidden
+    from ..services.publicity import outcome_for
+    from ..services.results import award_label
     from ..services.rounds import outcomes_for
 
     return render_template("entrant/status.html", entry=entry, withdraw_form=ConfirmForm(),
-                           outcomes=outcomes_for(entry),
+                           outcomes=outcomes_for(entry), final=outcome_for(entry), award_label=award_label,
                            can_edit=can_edit_entry(current_user, entry),
                            can_withdraw=can_withdraw_entry(current_user, entry))
 

@@ -17,11 +17,20 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 from typing import BinaryIO
 
+import weasyprint.images  # noqa: F401  (imported here so that the setting below comes after it)
 from flask import render_template
-from weasyprint import HTML
+from PIL import ImageFile
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
+
+# WeasyPrint's image module turns Pillow's process-wide LOAD_TRUNCATED_IMAGES
+# on when first imported, which would let truncated pictures through the
+# upload checks of the same worker: turn it off again (the forms embed no
+# pictures; media/images.py insists on it as well).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +38,7 @@ log = logging.getLogger(__name__)
 SUMMARY_LIMIT = 600
 REASON_LIMIT = 300
 TEMPLATE = "exports/recommendation.html"
+STYLESHEET = Path(__file__).with_name("recommendation.css")
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,8 @@ def write_recommendation_pdf(target: str | PathLike[str] | BinaryIO, *, contest_
         formula=formula,
         forms=[(form, clip(form.summary, SUMMARY_LIMIT), clip(form.reason, REASON_LIMIT)) for form in forms],
     )
-    document = HTML(string=html, base_url=None, url_fetcher=RefusingFetcher()).render()
+    fetcher = RefusingFetcher()
+    css = CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(stylesheets=[css])
     document.write_pdf(target)
     return len(document.pages)

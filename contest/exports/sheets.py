@@ -158,14 +158,17 @@ def _csv_cell(value: Any, kind: str) -> str:
     return neutralise(as_text(value))
 
 
-def write_csv(target: IO[bytes], *, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
+def write_csv(target: IO[bytes], *, columns: Sequence[Column], rows: Iterable[Sequence],
+              notes: Sequence[str] = ()) -> int:
     """Write UTF-8 CSV with BOM and CRLF line ends; return the number of data rows.
 
     `target`: anything with write(bytes); it gets the file row by row and is left
     open. Rows go through a small StringIO rather than an io.TextIOWrapper round
     `target`, whose finaliser closes the caller's stream if detach() fails. Text
     is neutralised, never truncated; numbers as cells.number_text ("87.50", whole
-    in "int" columns); None is an empty cell."""
+    in "int" columns); None is an empty cell. `notes` (the scoring rule) follow
+    the data after an empty line, each in the second cell of its own row, so
+    the 序号 column holds numbers only."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)  # "excel" dialect: comma, minimal quoting, CRLF
 
@@ -181,4 +184,8 @@ def write_csv(target: IO[bytes], *, columns: Sequence[Column], rows: Iterable[Se
     for count, values in enumerate(rows, 1):
         _check_row(columns, count, values)
         emit([count, *(_csv_cell(v, c.kind) for v, c in zip(values, columns, strict=True))])
+    if notes:
+        emit([])
+        for note in notes:
+            emit(["", neutralise(note)])
     return count

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..media.storage import storage
 from ..models import Asset
-from ..policies import can_view_entry, sees_as_judge_only, shown_in_open_vote
+from ..policies import can_view_entry, sees_as_judge_only, shown_in_open_vote, shown_in_showcase
 
 bp = Blueprint("files", __name__)
 PUBLIC_ROLES = frozenset({"image", "photo", "video", "poster", "audio"})
@@ -32,9 +32,10 @@ def download(asset_id: int, variant: str | None):
     if asset is None:
         abort(404)
     allowed = can_view_entry(current_user, asset.entry)
-    # The voting public sees the work itself, never supporting documents (a
-    # nomination's forms carry phones and ID numbers) nor the raw package.
-    if not allowed and (asset.role not in PUBLIC_ROLES or not shown_in_open_vote(asset.entry)):
+    # The voting public and the showcase's readers see the work itself, never supporting
+    # documents (a nomination's forms carry phones and ID numbers) nor the raw package.
+    if not allowed and (asset.role not in PUBLIC_ROLES
+                        or not (shown_in_open_vote(asset.entry) or shown_in_showcase(asset.entry))):
         abort(404)
     # Judges and the voting public see the work alone, nothing that may name its maker.
     judge_only = not allowed or sees_as_judge_only(current_user, asset.entry)

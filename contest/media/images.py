@@ -8,7 +8,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from . import Rejected
 
@@ -77,6 +77,8 @@ def clean_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> CleanImage
                 raise ImageRejected(_("The image is too large (%(w)d × %(h)d pixels); the limit is %(mp)d megapixels.",
                                       w=width, h=height, mp=max_pixels // 1_000_000))
             probe.verify()
+            # Process-wide, and other libraries turn it on when imported (WeasyPrint does).
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
             img = _open(data)
             img.load()
             img = ImageOps.exif_transpose(img)

@@ -27,7 +27,7 @@ from .judging import (
     Score,
     ScoreRevision,
 )
-from .results import AWARD_LEVELS, VOTE_MAPPINGS, ResultDecision, ResultSettings
+from .results import AWARD_LEVELS, VOTE_MAPPINGS, Objection, ResultDecision, ResultSettings, ResultVersion
 from .voting import FLAG_STATES, VOTE_STATUSES, Vote, VoteFlag, VoterDay, VoteTally
 
 __all__ = [
@@ -37,6 +37,6 @@ __all__ = [
     "EntryFlag", "SensitiveTerm", "TextBand",
     "ADVANCE_RULES", "AGGREGATIONS", "ROUND_STATES", "Criterion", "DeclaredConflict", "JudgeAssignment",
     "PanelMember", "Round", "RoundEntry", "Score", "ScoreRevision",
-    "AWARD_LEVELS", "VOTE_MAPPINGS", "ResultDecision", "ResultSettings",
+    "AWARD_LEVELS", "VOTE_MAPPINGS", "Objection", "ResultDecision", "ResultSettings", "ResultVersion",
     "FLAG_STATES", "VOTE_STATUSES", "Vote", "VoteFlag", "VoterDay", "VoteTally",
 ]

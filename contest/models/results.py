@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -45,3 +45,43 @@ class ResultDecision(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     entry: Mapped[Entry] = relationship()
+
+
+class ResultVersion(db.Model):
+    """A published list, frozen: the 公示 (publicity) lists, numbered, and the
+    final result. Its rows are a snapshot, so later decisions never rewrite
+    what was published."""
+    __tablename__ = "result_versions"
+    __table_args__ = (UniqueConstraint("contest_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(10))   # publicity | final
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())   # end of the publicity window
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    formula: Mapped[str] = mapped_column(Text, default="")
+    # [{"entry_id", "number", "title", "category_id", "category", "authors", "unit", "rank", "final", "judge",
+    #   "votes", "vote_score", "award", "recommended", "reason"}]
+    rows: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Objection(db.Model):
+    """An objection (异议) filed during a publicity window against one entry."""
+    __tablename__ = "objections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("result_versions.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str] = mapped_column(String(100))   # seen by the organisers only
+    state: Mapped[str] = mapped_column(String(10), default="open")   # open | upheld | dismissed
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    entry: Mapped[Entry] = relationship()
+    version: Mapped[ResultVersion] = relationship()

@@ -130,10 +130,14 @@ def _works(picked: list[_Recommended]) -> Iterator[tuple[str, object]]:
             yield (f"{base}{ext}" if len(files) == 1 and not e.body else f"{base}_{n}{ext}"), asset
 
 
-def _write_zip(target, picked: list[_Recommended]) -> int:
-    """Each work copied in chunks straight into the archive: never held whole in memory."""
+def _write_zip(target, picked: list[_Recommended], readme: str) -> int:
+    """Each work copied in chunks straight into the archive: never held whole
+    in memory. 000_说明.txt first: the list's title, the scoring rule and each work's file."""
+    works = list(_works(picked))
+    index = "\n".join(name for name, _item in works)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        for name, item in _works(picked):
+        archive.writestr("000_说明.txt", f"{readme}\n{index}\n".encode())
+        for name, item in works:
             if isinstance(item, str):
                 archive.writestr(name, item.encode("utf-8"))
                 continue
@@ -169,7 +173,7 @@ def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str
     elif fmt == "csv":
         with open(path, "wb") as f:
             rows = write_csv(f, columns=_recommended_columns(rounds),
-                             rows=_recommended_rows(picked, rounds, scores, full))
+                             rows=_recommended_rows(picked, rounds, scores, full), notes=[formula])
     elif fmt == "pdf":
         forms = [RecommendationForm(
             serial=i.serial, number=i.entry.number or "", category=i.category, title=i.entry.title,
@@ -182,7 +186,7 @@ def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str
                                  formula=formula)
         rows = len(forms)
     else:
-        rows = _write_zip(str(path), picked)
+        rows = _write_zip(str(path), picked, f"{title}\n{formula}\n")
     return Exported(rows, sha256_of(path))
 
 
@@ -238,7 +242,8 @@ def export_ledger(actor: User | None, contest: Contest, fmt: str, path: str | Pa
                            notes=[results.formula_text(results.settings_for(contest))])
     else:
         with open(path, "wb") as f:
-            count = write_csv(f, columns=columns, rows=rows)
+            count = write_csv(f, columns=columns, rows=rows,
+                              notes=[results.formula_text(results.settings_for(contest))])
     return Exported(count, sha256_of(path))
 
 

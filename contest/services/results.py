@@ -18,6 +18,7 @@ from ..models import (
     Entry,
     ResultDecision,
     ResultSettings,
+    ResultVersion,
     Round,
     RoundEntry,
     User,
@@ -71,6 +72,7 @@ def _number(raw, field: str, errors: dict, *, upper: float | None = None) -> flo
 def save_settings(actor: User, contest: Contest, data: dict) -> ResultSettings:
     """data: judge_weight, vote_weight, vote_mapping, round_id (or None) and
     award_counts {category id: {level: n}}."""
+    require_unpublished(contest)
     errors: dict[str, str] = {}
     judge_weight = _number(data.get("judge_weight"), "judge_weight", errors, upper=1)
     vote_weight = _number(data.get("vote_weight"), "vote_weight", errors, upper=1)
@@ -172,6 +174,13 @@ def ranking(contest: Contest, settings: ResultSettings | None = None) -> dict[in
     return out
 
 
+def require_unpublished(contest: Contest) -> None:
+    """Once the final result is published, no decision and no setting changes."""
+    if db.session.scalar(select(ResultVersion.id).where(ResultVersion.contest_id == contest.id,
+                                                        ResultVersion.kind == "final")):
+        raise ServiceError(_("The final result is published; the list can no longer change."))
+
+
 def _decision(contest: Contest, entry: Entry) -> ResultDecision:
     found = db.session.scalar(select(ResultDecision).where(ResultDecision.entry_id == entry.id))
     if found is None:
@@ -181,6 +190,7 @@ def _decision(contest: Contest, entry: Entry) -> ResultDecision:
 
 
 def _in_ranking(contest: Contest, entry: Entry) -> None:
+    require_unpublished(contest)
     rnd = judging_round(contest)
     if entry.contest_id != contest.id or rnd is None or entry.status != "accepted" or not db.session.scalar(
             select(RoundEntry.id).where(RoundEntry.round_id == rnd.id, RoundEntry.entry_id == entry.id,
@@ -233,6 +243,7 @@ def recommended_ids(contest: Contest, category: Category | None = None) -> set[i
 def apply_suggestions(actor: User, contest: Contest, category: Category) -> int:
     """Give every entry of the category its suggested level (none beyond the
     counts); returns how many changed."""
+    require_unpublished(contest)
     changed = 0
     entries = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.category_id == category.id))}
     for row in ranking(contest).get(category.id, []):

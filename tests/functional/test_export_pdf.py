@@ -124,3 +124,12 @@ def test_long_summaries_are_cut_to_keep_one_page_per_form(app):
     assert "……" in first and "结尾十个字" not in first
     assert "推荐单位意见" in first and "第 1 页 共 2 页" in first
     assert "清朗网络第2篇" in reader.pages[1].extract_text()
+
+
+def test_rendering_pdfs_leaves_pillows_truncated_image_check_on():
+    # WeasyPrint turns LOAD_TRUNCATED_IMAGES on when imported; uploads in the same worker rely on it being off.
+    from PIL import ImageFile
+
+    import contest.exports.pdf  # noqa: F401
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -79,6 +79,7 @@ def test_csv_opens_in_excel_in_chinese_and_neutralises_formulas(app, recommended
     assert rows[0][:3] == ["序号", "报名编号", "类别"]
     assert rows[2][3].startswith("'=HYPERLINK") and rows[1][-1] == "'+立意高远"
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert rows[3] == [] and rows[4][0] == "" and rows[4][1].startswith("最终得分 =")   # the rule after the data
 
 
 def test_unmasked_numbers_need_a_reason_and_are_recorded(app, recommended, tmp_path):
@@ -114,7 +115,8 @@ def test_zip_holds_the_works_under_standard_names_byte_for_byte(app, recommended
     out = tmp_path / "r.zip"
     assert _cli(app, "recommended", "--contest", contest.slug, "--format", "zip", "--output", str(out)).exit_code == 0
     with zipfile.ZipFile(out) as archive:
-        names = archive.namelist()
+        readme, *names = archive.namelist()
+        assert readme == "000_说明.txt" and "最终得分 =" in archive.read(readme).decode()
         assert names[0] == f"001_{story[0].number}_{story[0].title}.txt"
         assert archive.read(names[0]).decode() == plain_text(story[0].body)
         # the title '=HYPERLINK("http://evil.example","点我")': no slash, colon or quote reaches the name

@@ -146,6 +146,16 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("organiser.results_recommend", "POST"): contest_organisers(302),
     ("organiser.results_apply", "POST"): contest_organisers(302),
     ("organiser.exports_page", "GET"): contest_organisers(200),
+    ("organiser.publicity_overview", "GET"): contest_organisers(200),
+    ("organiser.publicity_version", "GET"): contest_organisers(200),
+    ("organiser.publicity_publish", "POST"): contest_organisers(302),   # no days given: refused, back
+    ("organiser.publicity_final", "POST"): contest_organisers(302),     # the window is open: refused, back
+    ("organiser.objection_decide", "POST"): contest_organisers(302),    # no decision chosen: refused, back
+    ("showcase.publicity_page", "GET"): everyone(200),
+    ("showcase.object_to", "POST"): everyone(302),          # logged out: to the login page; in: no entry chosen
+    ("showcase.contest_showcase", "GET"): everyone(404),    # no final result yet
+    ("showcase.entry", "GET"): everyone(404),
+    ("showcase.year", "GET"): everyone(404),
     ("organiser.export_download", "POST"): contest_organisers(302),   # no format chosen: refused, back
     ("organiser.votes_invalidate", "POST"): contest_organisers(302),
     ("vote.gallery", "GET"): everyone(200),
@@ -195,6 +205,20 @@ def world(world):
                                start=utcnow(), end=utcnow(), vote_ids=[], evidence={"entries": 5, "seconds": 3.0})
     db.session.add(world.vote_flag)
     db.session.commit()
+    # The contest's proposed result is in publicity, with one objection.
+    from contest.models import Objection, ResultVersion
+
+    row = {"entry_id": judged.id, "number": judged.number, "title": judged.title, "category_id": judged.category_id,
+           "category": "图片组", "authors": "", "unit": "", "rank": 1, "final": 90.0, "judge": 90.0, "votes": 0,
+           "vote_score": 0.0, "award": "first", "recommended": False, "reason": ""}
+    version = ResultVersion(contest_id=world.contest.id, number=1, kind="publicity",
+                            ends_at=utcnow() + timedelta(days=3), rows=[row])
+    db.session.add(version)
+    db.session.flush()
+    world.objection = Objection(contest_id=world.contest.id, version_id=version.id, entry_id=judged.id,
+                                user_id=world.users["entrant"].id, reason="理由", contact="联系")
+    db.session.add(world.objection)
+    db.session.commit()
     world.round = rnd
     world.assignment = db.session.scalars(db.select(JudgeAssignment)).one()
     world.panel_member = db.session.scalars(db.select(PanelMember)).one()
@@ -225,6 +249,9 @@ def _url(app, endpoint: str, world) -> str:
         "number": world.voted_entry.number,
         "flag_id": world.vote_flag.id,
         "kind": "ledger",
+        "version_number": 1,
+        "objection_id": world.objection.id,
+        "year": world.programme.year,
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():

@@ -1,0 +1,179 @@
+"""公示 and publication: the proposed list frozen as a numbered version and
+shown to the public for N days; objections filed against its entries and
+decided with reasons; the final result after the window; what an entrant is
+told about their entry."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Contest, Entry, Objection, ResultVersion, User
+from ..models.timestamps import utcnow
+from ..phases import SHANGHAI
+from . import audit, results
+from .errors import ServiceError
+
+MAX_DAYS = 30
+MAX_OBJECTION = 2000
+MAX_CONTACT = 100
+
+
+def versions(contest: Contest) -> list[ResultVersion]:
+    return list(db.session.scalars(select(ResultVersion).where(ResultVersion.contest_id == contest.id)
+                                   .order_by(ResultVersion.number)))
+
+
+def latest(contest: Contest) -> ResultVersion | None:
+    return db.session.scalar(select(ResultVersion).where(ResultVersion.contest_id == contest.id)
+                             .order_by(ResultVersion.number.desc()).limit(1))
+
+
+def final_version(contest: Contest) -> ResultVersion | None:
+    return db.session.scalar(select(ResultVersion).where(ResultVersion.contest_id == contest.id,
+                                                         ResultVersion.kind == "final"))
+
+
+def window_open(version: ResultVersion | None, now: datetime | None = None) -> bool:
+    return bool(version and version.kind == "publicity" and version.ends_at and (now or utcnow()) < version.ends_at)
+
+
+def _snapshot(contest: Contest) -> tuple[list[dict], str]:
+    """The entries with an award or a recommendation, in category and final order."""
+    settings = results.settings_for(contest)
+    ranking = results.ranking(contest, settings)
+    wanted = [(cat, row) for cat in contest.categories for row in ranking.get(cat.id, [])
+              if row.award or row.recommended]
+    entries = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.id.in_([r.entry_id for _c, r in wanted])))}
+    rows = []
+    for cat, row in wanted:
+        e = entries[row.entry_id]
+        rows.append({"entry_id": e.id, "number": e.number, "title": e.title, "category_id": cat.id,
+                     "category": cat.name, "authors": "、".join(a.name for a in e.authors) or (e.nominee_name or ""),
+                     "unit": e.unit.name if e.unit else "", "rank": row.rank, "final": round(row.final, 4),
+                     "judge": round(row.judge, 4), "votes": row.votes, "vote_score": round(row.vote_score, 4),
+                     "award": row.award, "recommended": row.recommended, "reason": row.reason or ""})
+    return rows, results.formula_text(settings)
+
+
+def _next_number(contest: Contest) -> int:
+    return (db.session.scalar(select(func.max(ResultVersion.number)).where(ResultVersion.contest_id == contest.id))
+            or 0) + 1
+
+
+def publish_publicity(actor: User, contest: Contest, days: int, note: str = "",
+                      now: datetime | None = None) -> ResultVersion:
+    """Freeze the proposed list as the next version and open (or restart) the
+    publicity window for `days` days. A list changed after an upheld
+    objection is published this way too: the older versions stay readable."""
+    if final_version(contest) is not None:
+        raise ServiceError(_("The final result is published; the list can no longer change."))
+    if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise ServiceError(_("The publicity period is 1 to %(n)d days.", n=MAX_DAYS), "days")
+    rows, formula = _snapshot(contest)
+    if not rows:
+        raise ServiceError(_("No entry has an award or a recommendation yet: there is nothing to publish."))
+    now = now or utcnow()
+    version = ResultVersion(contest_id=contest.id, number=_next_number(contest), kind="publicity", published_at=now,
+                            ends_at=now + timedelta(days=days), published_by=actor.id, note=(note or "").strip()[:500],
+                            formula=formula, rows=rows)
+    db.session.add(version)
+    db.session.flush()
+    audit.record(actor, "results.publicity", contest, details={
+        "version": version.number, "days": days, "entries": len(rows), "note": version.note})
+    return version
+
+
+def publish_final(actor: User, contest: Contest, now: datetime | None = None) -> ResultVersion:
+    """After the publicity window, with every objection decided: the final result."""
+    current = latest(contest)
+    if current is None or current.kind != "publicity":
+        raise ServiceError(_("Publish the list for publicity (公示) first."))
+    if window_open(current, now):
+        raise ServiceError(_("The publicity period runs until %(end)s; publish the final result after it.",
+                             end=current.ends_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")))
+    if open_objections(contest):
+        raise ServiceError(_("Decide every objection first."))
+    rows, formula = _snapshot(contest)
+    if [r["entry_id"] for r in rows] != [r["entry_id"] for r in current.rows] or \
+            [(r["award"], r["recommended"]) for r in rows] != [(r["award"], r["recommended"]) for r in current.rows]:
+        raise ServiceError(_("The list has changed since version %(n)d was publicised: publicise it again first.",
+                             n=current.number))
+    version = ResultVersion(contest_id=contest.id, number=_next_number(contest), kind="final",
+                            published_at=now or utcnow(), published_by=actor.id, formula=formula, rows=rows,
+                            note=_("Final result, as publicised in version %(n)d.", n=current.number))
+    db.session.add(version)
+    db.session.flush()
+    audit.record(actor, "results.final", contest, details={"version": version.number, "entries": len(rows)})
+    return version
+
+
+def file_objection(user: User, contest: Contest, entry_id: int, reason: str, contact: str,
+                   now: datetime | None = None) -> Objection:
+    current = latest(contest)
+    if not window_open(current, now):
+        raise ServiceError(_("Objections can be filed only during the publicity period."))
+    if not any(r["entry_id"] == entry_id for r in current.rows):
+        raise ServiceError(_("Please choose an entry on the published list."), "entry")
+    reason, contact = (reason or "").strip(), (contact or "").strip()
+    if not reason:
+        raise ServiceError(_("Please give the reasons for your objection."), "reason")
+    if len(reason) > MAX_OBJECTION:
+        raise ServiceError(_("The reasons may be at most %(n)d characters.", n=MAX_OBJECTION), "reason")
+    if not contact or len(contact) > MAX_CONTACT:
+        raise ServiceError(_("Please give a way to contact you (at most %(n)d characters).", n=MAX_CONTACT),
+                           "contact")
+    if db.session.scalar(select(Objection.id).where(Objection.version_id == current.id, Objection.entry_id == entry_id,
+                                                    Objection.user_id == user.id, Objection.state == "open")):
+        raise ServiceError(_("You have already objected to this entry; the organisers will answer it."))
+    objection = Objection(contest_id=contest.id, version_id=current.id, entry_id=entry_id, user_id=user.id,
+                          reason=reason, contact=contact, state="open")
+    db.session.add(objection)
+    db.session.flush()
+    audit.record(user, "results.objection", contest, details={"objection": objection.id, "entry": entry_id})
+    return objection
+
+
+def open_objections(contest: Contest) -> list[Objection]:
+    return list(db.session.scalars(select(Objection).where(Objection.contest_id == contest.id,
+                                                           Objection.state == "open").order_by(Objection.id)))
+
+
+def objections(contest: Contest) -> list[Objection]:
+    return list(db.session.scalars(select(Objection).where(Objection.contest_id == contest.id)
+                                   .order_by(Objection.state != "open", Objection.id)))
+
+
+def decide_objection(actor: User, objection: Objection, uphold: bool, reason: str,
+                     now: datetime | None = None) -> None:
+    """Uphold or dismiss, with the reason. An upheld objection usually changes
+    the list: the organiser changes the decision and publicises a new version."""
+    if objection.state != "open":
+        raise ServiceError(_("This objection has been decided already."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Please give the reason for the decision."), "reason")
+    objection.state = "upheld" if uphold else "dismissed"
+    objection.decision_reason, objection.decided_by, objection.decided_at = reason[:2000], actor.id, now or utcnow()
+    db.session.flush()
+    audit.record(actor, f"results.objection_{objection.state}", objection.entry,
+                 details={"objection": objection.id, "reason": objection.decision_reason})
+
+
+def outcome_for(entry: Entry) -> tuple[str, str | None] | None:
+    """What the entrant is told once the final result is published:
+    ("awarded", level), ("shortlisted", None) or ("not_selected", None)."""
+    if entry.status != "accepted":
+        return None
+    contest = db.session.get(Contest, entry.contest_id)
+    final = final_version(contest)
+    if final is None:
+        return None
+    row = next((r for r in final.rows if r["entry_id"] == entry.id), None)
+    if row and row["award"]:
+        return "awarded", row["award"]
+    if row or entry.id in {r.entry_id for rows in results.ranking(contest).values() for r in rows}:
+        return "shortlisted", None
+    return "not_selected", None

@@ -1,0 +1,103 @@
+"""The public pages of a contest's results. The 公示 page shows the latest
+published list, its rules and how to object; the showcase shows the final
+result's entries as they are meant to be read. Nothing unpublished is public:
+every other page, entry and file answers 404."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..entrant.receipt import status_qr_svg
+from ..extensions import db
+from ..files.views import h5_src_for
+from ..forms_common import ConfirmForm, saving
+from ..models import Contest, Entry, Programme, ResultVersion
+from ..services import publicity, results
+
+bp = Blueprint("showcase", __name__)
+
+
+def _contest(slug: str) -> Contest:
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug, Contest.published.is_(True)))
+    return contest or abort(404)
+
+
+def _by_category(version: ResultVersion) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = {}
+    for row in version.rows:
+        groups.setdefault(row["category"], []).append(row)
+    return list(groups.items())
+
+
+@bp.route("/results/<slug>")
+def publicity_page(slug: str):
+    contest = _contest(slug)
+    version = publicity.latest(contest) or abort(404)
+    return render_template("showcase/publicity.html", contest=contest, version=version,
+                           groups=_by_category(version), open_now=publicity.window_open(version),
+                           award_label=results.award_label, form=ConfirmForm())
+
+
+@bp.route("/results/<slug>/objections", methods=["POST"])
+def object_to(slug: str):
+    contest = _contest(slug)
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=url_for("showcase.publicity_page", slug=slug)))
+    if ConfirmForm().validate_on_submit():
+        with saving() as outcome:
+            publicity.file_objection(current_user, contest, request.form.get("entry", type=int) or 0,
+                                     request.form.get("reason", ""), request.form.get("contact", ""))
+        if outcome.ok:
+            flash(_("Your objection has been received. The organisers will look into it and answer you."), "success")
+    return redirect(url_for("showcase.publicity_page", slug=slug))
+
+
+def _final(contest: Contest) -> ResultVersion:
+    return publicity.final_version(contest) or abort(404)
+
+
+def _published_entries(version: ResultVersion) -> dict[int, Entry]:
+    """The version's entries that are still accepted (a withdrawn one leaves the showcase)."""
+    ids = [r["entry_id"] for r in version.rows]
+    return {e.id: e for e in db.session.scalars(select(Entry).where(Entry.id.in_(ids), Entry.status == "accepted")
+                                                .options(selectinload(Entry.assets)))}
+
+
+@bp.route("/showcase/<slug>")
+def contest_showcase(slug: str):
+    contest = _contest(slug)
+    version = _final(contest)
+    entries = _published_entries(version)
+    groups = [(name, [r for r in rows if r["entry_id"] in entries]) for name, rows in _by_category(version)]
+    return render_template("showcase/contest.html", contest=contest, version=version, groups=groups,
+                           entries=entries, award_label=results.award_label)
+
+
+@bp.route("/showcase/<slug>/<number>")
+def entry(slug: str, number: str):
+    contest = _contest(slug)
+    version = _final(contest)
+    row = next((r for r in version.rows if r["number"] == number), None) or abort(404)
+    found = db.session.get(Entry, row["entry_id"])
+    if found is None or found.status != "accepted" or found.contest_id != contest.id:
+        abort(404)
+    link = url_for("showcase.entry", slug=slug, number=number, _external=True)
+    return render_template("showcase/entry.html", contest=contest, entry=found, row=row, link=link,
+                           qr=status_qr_svg(link), h5_src=h5_src_for(found), award_label=results.award_label)
+
+
+@bp.route("/showcase/year/<int:year>")
+def year(year: int):
+    programmes = list(db.session.scalars(select(Programme).where(Programme.year == year)))
+    shown = []
+    for prog in programmes:
+        for contest in prog.contests:
+            version = publicity.final_version(contest) if contest.published else None
+            if version is not None:
+                shown.append((contest, version))
+    if not shown:
+        abort(404)
+    return render_template("showcase/year.html", year=year, shown=shown, award_label=results.award_label)
