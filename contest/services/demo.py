@@ -16,7 +16,19 @@ from ..extensions import db
 from ..models import Entry, JudgeAssignment, Programme, SensitiveTerm, Unit, User
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI, shanghai_year
-from . import accounts, assigning, contests, demo_votes, entries, judge_scores, rounds, screening, uploads
+from . import (
+    accounts,
+    assigning,
+    contests,
+    demo_votes,
+    entries,
+    judge_scores,
+    publicity,
+    results,
+    rounds,
+    screening,
+    uploads,
+)
 
 DEMO_PASSWORD = "haowangmin2020"
 # phone, name, role, unit (None for roles without a unit)
@@ -254,6 +266,32 @@ def seed_judging(programme: Programme, now: datetime) -> None:
             rounds.finalise_round(organiser, rnd)
 
 
+def seed_results(programme: Programme, now: datetime) -> None:
+    """For each contest whose judging is finalised and whose 公示 has begun:
+    one of each prize per category from the ranking, the winner of each
+    category recommended to the province; the list publicised, and where the
+    results date has passed, published as final."""
+    organiser = _organiser_for(None)
+    for contest in programme.contests:
+        if organiser is None or not contest.publicity_start or now < contest.publicity_start \
+                or results.judging_round(contest) is None:
+            continue
+        results.save_settings(organiser, contest, {
+            "judge_weight": "1", "vote_weight": "0", "vote_mapping": "rank", "round_id": None,
+            "award_counts": {str(c.id): {"first": 1, "second": 1, "third": 1} for c in contest.categories}})
+        ranking = results.ranking(contest)
+        for cat in contest.categories:
+            results.apply_suggestions(organiser, contest, cat)
+            top = ranking.get(cat.id, [])[:1]
+            if top:
+                entry = db.session.get(Entry, top[0].entry_id)
+                results.set_recommendation(organiser, contest, entry, True, "主题鲜明，感染力强，传播效果好。")
+        days = max(1, (contest.publicity_end - contest.publicity_start).days) if contest.publicity_end else 7
+        version = publicity.publish_publicity(organiser, contest, days, now=contest.publicity_start)
+        if contest.results_at and now >= contest.results_at and now >= version.ends_at:
+            publicity.publish_final(organiser, contest, now=contest.results_at)
+
+
 def _organiser_for(contest) -> User | None:
     return db.session.scalar(select(User).where(User.phone == "13800000002"))
 
@@ -291,6 +329,7 @@ def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str, str | No
     for programme in db.session.scalars(select(Programme).order_by(Programme.year)):
         seed_entries(programme, people, unit_admin, now, per_category=3 if programme.year == 2020 else 6)
         seed_judging(programme, now)
+        seed_results(programme, now)
     _entrants_own(now)
     demo_votes.seed_votes(now, DEMO_PASSWORD)
     db.session.flush()

@@ -149,3 +149,17 @@ def test_seed_demo_brings_a_public_vote_with_patterns_to_review(app, client):
     page = client.get(f"/console/contests/{voting.id}/votes/flags")
     assert page.status_code == 200 and "快速连投" in page.get_data(as_text=True)
     assert client.get(f"/vote/{voting.slug}").status_code == 200
+
+
+def test_seed_demo_brings_published_results_and_a_showcase(app, client):
+    from contest.models import ResultVersion
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    published = next(c for c in db.session.scalars(db.select(Contest)) if contests.phase(c) == "published"
+                     and c.programme.year != 2020)
+    kinds = db.session.scalars(db.select(ResultVersion.kind).where(ResultVersion.contest_id == published.id)
+                               .order_by(ResultVersion.number)).all()
+    assert kinds == ["publicity", "final"]
+    page = client.get(f"/showcase/{published.slug}").get_data(as_text=True)
+    assert "一等奖" in page
+    assert client.get(f"/showcase/year/{published.programme.year}").status_code == 200
