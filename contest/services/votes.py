@@ -248,17 +248,74 @@ def _statements(dialect: str) -> dict:
     head = insert(tallies_t).values(entry_id=bindparam("e"), contest_id=bindparam("c"), counted=0, head="")
     head = head.on_conflict_do_update(index_elements=["entry_id"], set_={"counted": tallies_t.c.counted}) \
         .returning(tallies_t.c.head)
-    add = votes_t.insert().returning(votes_t.c.id)
+    add = votes_t.insert().values({c: bindparam(c) for c in (*_Row._fields, "status", "chain")}) \
+        .returning(votes_t.c.id)
     advance = update(tallies_t).where(tallies_t.c.entry_id == bindparam("e")) \
         .values(head=bindparam("chain"), counted=tallies_t.c.counted + 1)
     return {"count_in": count_in, "head": head, "add": add, "advance": advance}
 
 
-def _count_in(connection, statements: dict, ballot: Ballot, day: date, step: int = 1) -> int | None:
+class _Driven(NamedTuple):
+    """A prebuilt statement compiled once for a dialect and run on the
+    driver's own cursor: SQLAlchemy's per-execution work (result set-up,
+    events, cache lookup) cost more than SQLite's own, inside the write lock."""
+    sql: str
+    order: tuple[str, ...] | None   # positional drivers (SQLite's "?"): the parameters in order
+    defaults: dict
+    processors: dict                # parameter -> the column type's conversion for this driver
+
+
+_DRIVEN: dict[tuple[str, str], dict[str, _Driven]] = {}
+
+
+def _driven(dialect) -> dict[str, _Driven]:
+    key = (dialect.name, dialect.paramstyle)
+    if key not in _DRIVEN:
+        out = {}
+        for name, statement in _statements(dialect.name).items():
+            compiled = statement.compile(dialect=dialect)
+            rendered = {param: bind for bind, param in compiled.bind_names.items()}   # name in the SQL -> bind
+            processors = {}
+            for param, bind in rendered.items():
+                process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+                if process is not None:
+                    processors[param] = process
+            out[name] = _Driven(compiled.string, tuple(compiled.positiontup) if compiled.positional else None,
+                                {p: b.value for p, b in rendered.items() if not b.required}, processors)
+        _DRIVEN[key] = out
+    return _DRIVEN[key]
+
+
+def _run(connection, name: str, params: dict) -> tuple | None:
+    """Run one of the write's statements inside the connection's transaction;
+    the first row it returns, if any. A constraint it meets raises the
+    driver's IntegrityError (see conflict_errors)."""
+    if not connection.in_transaction():
+        connection.begin()   # SQLite: BEGIN IMMEDIATE under write_intent(), in the writers' queue
+    statement = _driven(connection.dialect)[name]
+    values = {**statement.defaults, **params}   # exactly the statement's parameters
+    for param, process in statement.processors.items():
+        values[param] = process(values[param])
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(statement.sql, [values[k] for k in statement.order] if statement.order is not None
+                       else values)
+        return cursor.fetchone() if cursor.description else None
+    finally:
+        cursor.close()
+
+
+def conflict_errors(connection) -> tuple[type[Exception], ...]:
+    """What a constraint met by the write raises: SQLAlchemy's wrapper, or the driver's own."""
+    return IntegrityError, connection.dialect.loaded_dbapi.IntegrityError
+
+
+def _count_in(connection, ballot: Ballot, day: date, step: int = 1) -> int | None:
     """Add `step` to the voter's count for the day, within the quota; the row
     stays locked to this transaction. None when the quota is used up."""
-    return connection.execute(statements["count_in"], {
-        "c": ballot.contest_id, "v": ballot.voter_id, "d": day, "step": step, "quota": ballot.quota}).scalar()
+    row = _run(connection, "count_in", {
+        "c": ballot.contest_id, "v": ballot.voter_id, "d": day, "step": step, "quota": ballot.quota})
+    return row[0] if row else None
 
 
 def record(ballot: Ballot, *, connection=None, now: datetime | None = None, clock=utcnow) -> VoteOutcome:
@@ -272,10 +329,9 @@ def record(ballot: Ballot, *, connection=None, now: datetime | None = None, cloc
     unless given one."""
     read_clock = (lambda: now) if now is not None else clock
     connection = connection or db.session.connection()
-    statements = _statements(connection.dialect.name)
     day = vote_day(read_clock())
     while True:
-        used = _count_in(connection, statements, ballot, day)
+        used = _count_in(connection, ballot, day)
         if used is None:
             # A replay of the day's last vote, or a second vote for an entry, says so
             # rather than "no votes left"; only then is it the quota.
@@ -285,17 +341,16 @@ def record(ballot: Ballot, *, connection=None, now: datetime | None = None, cloc
         stamp = read_clock()
         if vote_day(stamp) == day:
             break
-        _count_in(connection, statements, ballot, day, -1)   # midnight passed while waiting: the new day's
+        _count_in(connection, ballot, day, -1)   # midnight passed while waiting: the new day's
         day = vote_day(stamp)
     if not ballot.opens <= stamp < ballot.closes:
         raise VoteRefused(403, _("Voting closed before your vote arrived."))
-    head = connection.execute(statements["head"], {"e": ballot.entry_id, "c": ballot.contest_id}).scalar_one()
+    (head,) = _run(connection, "head", {"e": ballot.entry_id, "c": ballot.contest_id})
     row = _Row(ballot.contest_id, ballot.entry_id, ballot.voter_id, day, stamp, ballot.request_id, ballot.ip_hash,
                ballot.ip_prefix, ballot.device_hash)
     chain = chain_link(head, row)
-    vote_id = connection.execute(statements["add"], {**row._asdict(), "status": "valid", "chain": chain}) \
-        .scalar_one()
-    connection.execute(statements["advance"], {"e": ballot.entry_id, "chain": chain})
+    (vote_id,) = _run(connection, "add", {**row._asdict(), "status": "valid", "chain": chain})
+    _run(connection, "advance", {"e": ballot.entry_id, "chain": chain})
     return VoteOutcome(vote_id, day, ballot.quota - used)
 
 
@@ -334,7 +389,7 @@ def write(connection: Connection, ballot: Ballot) -> VoteOutcome:
         with write_intent():
             outcome = record(ballot, connection=connection)
             connection.commit()
-    except IntegrityError:
+    except conflict_errors(connection):
         connection.rollback()
         return after_conflict(ballot, connection=connection)
     except BaseException:
@@ -362,7 +417,7 @@ def cast_vote(contest: Contest, number: str, voter: User, *, ip: str, device: st
     try:
         with db.session.begin_nested():
             return record(ballot, now=now, clock=clock)
-    except IntegrityError:
+    except conflict_errors(db.session.connection()):
         return after_conflict(ballot, now)
 
 
