@@ -186,9 +186,10 @@ def can_manage_results(user, contest: Contest) -> bool:
 
 
 def can_export_personal_data(user, contest: Contest) -> bool:
-    """Unmasked phone numbers in an export (the contest's organisers contact
-    the winners); the export also needs a reason, and is audited."""
-    return can_manage_contest(user, contest)
+    """Unmasked phone numbers in an export: the lead unit's organisers (who
+    contact the winners), not every co-organiser; the export also needs a
+    reason, and is audited."""
+    return can_lead_contest(user, contest)
 
 
 def require(check):

@@ -129,10 +129,11 @@ def is_close(a: float, b: float) -> bool:
 
 
 def vote_scores(votes: Mapping[object, int], method: str) -> dict[object, float]:
-    """Votes mapped to 0–100 within one category. "rank": the most voted gets
-    100, the least 0, evenly by competition rank between (equal votes, equal
-    score). "log": 100 × ln(1 + v) / ln(1 + most), so a lead of thousands of
-    votes weighs less than it would counted plainly."""
+    """Votes mapped to 0–100 within one category. "rank": the most voted get
+    100 and the least 0, evenly by place among the distinct vote counts (equal
+    votes, equal score; all equal: 0, the vote then separates no one). "log":
+    100 × ln(1 + v) / ln(1 + most), so a lead of thousands of votes weighs
+    less than it would counted plainly."""
     if not votes:
         return {}
     if method == "log":
@@ -140,11 +141,11 @@ def vote_scores(votes: Mapping[object, int], method: str) -> dict[object, float]
         if most <= 0:
             return {e: 0.0 for e in votes}
         return {e: 100 * math.log1p(max(v, 0)) / math.log1p(most) for e, v in votes.items()}
-    if len(votes) == 1:
-        return {e: 100.0 for e in votes}
-    rank = ranks({e: float(v) for e, v in votes.items()})
-    last = len(votes) - 1
-    return {e: 100 * (len(votes) - r) / last for e, r in rank.items()}
+    levels = sorted(set(votes.values()))
+    if len(levels) == 1:
+        return {e: 0.0 for e in votes}
+    place = {v: i for i, v in enumerate(levels)}
+    return {e: 100 * place[v] / (len(levels) - 1) for e, v in votes.items()}
 
 
 def blend(judge: Mapping[object, float], vote: Mapping[object, float], judge_weight: float,

@@ -65,6 +65,8 @@ class ResultVersion(db.Model):
     # [{"entry_id", "number", "title", "category_id", "category", "authors", "unit", "rank", "final", "judge",
     #   "votes", "vote_score", "award", "recommended", "reason"}]
     rows: Mapped[list] = mapped_column(JSON, default=list)
+    # Every entry of the final ranking when the version was made (入围 for those without an award).
+    ranked_ids: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class Objection(db.Model):

@@ -66,7 +66,7 @@ def _back(contest: Contest, **args):
 def results_settings(contest_id: int):
     contest = _contest(contest_id)
     if ConfirmForm().validate_on_submit():
-        counts = {str(c.id): {lv: request.form.get(f"award_{c.id}_{lv}", 0, type=int) for lv in AWARD_LEVELS}
+        counts = {str(c.id): {lv: request.form.get(f"award_{c.id}_{lv}", "") for lv in AWARD_LEVELS}
                   for c in contest.categories}
         with saving() as outcome:
             results.save_settings(current_user, contest, {
@@ -146,7 +146,10 @@ def export_download(contest_id: int, kind: str):
     if not ConfirmForm().validate_on_submit():
         return back
     fmt, full, reason = request.form.get("format", ""), request.form.get("full") == "1", request.form.get("reason")
-    handle, path = tempfile.mkstemp(prefix="contest-export-", suffix=f".{fmt[:4]}")
+    if fmt not in EXPORT_KINDS[kind]:
+        flash(_("Unknown export format."), "error")
+        return back
+    handle, path = tempfile.mkstemp(prefix="contest-export-", suffix=f".{fmt}")
     os.close(handle)
     try:
         done = getattr(exports, f"export_{kind}")(current_user, contest, fmt, path, full=full, reason=reason)

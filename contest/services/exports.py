@@ -26,7 +26,7 @@ from ..models import Contest, Entry, Round, RoundEntry, User, VoteTally
 from ..phases import SHANGHAI
 from ..sanitize import plain_text
 from ..templating import ENTRY_STATUS_LABELS
-from . import audit, results
+from . import audit, publicity, results
 from .errors import ServiceError
 
 FORMATS = ("xlsx", "csv", "pdf", "zip")
@@ -71,9 +71,23 @@ def _round_scores(contest: Contest) -> tuple[list[Round], dict[int, dict[int, Ro
     return rounds, by_entry
 
 
+def _frozen(contest: Contest) -> dict[int, list[results.Ranked]] | None:
+    """Once the final result is published, its rows as they were published."""
+    final = publicity.final_version(contest)
+    if final is None:
+        return None
+    out: dict[int, list[results.Ranked]] = {}
+    for r in final.rows:
+        out.setdefault(r["category_id"], []).append(results.Ranked(
+            r["entry_id"], r["number"], r["title"], r["category_id"], r["judge"], r["votes"], r["vote_score"],
+            r["final"], r["rank"], None, r["award"], r["recommended"], r["reason"]))
+    return out
+
+
 def recommended(contest: Contest) -> list[_Recommended]:
-    """The recommended entries, category by category, each in final order."""
-    ranking = results.ranking(contest)
+    """The recommended entries, category by category, each in final order:
+    as published once the final result is out, else from the live ranking."""
+    ranking = _frozen(contest) or results.ranking(contest)
     picked = [(cat, row) for cat in contest.categories for row in ranking.get(cat.id, []) if row.recommended]
     entries = {e.id: e for e in db.session.scalars(
         select(Entry).where(Entry.id.in_([row.entry_id for _cat, row in picked]))
@@ -117,23 +131,29 @@ def _safe_name(text: str, limit: int = 60) -> str:
     return cleaned[:limit]
 
 
-def _works(picked: list[_Recommended]) -> Iterator[tuple[str, object]]:
-    """(name in the archive, asset or story text) for every recommended work."""
+WORK_ROLES = frozenset({"image", "photo", "video", "audio", "h5_package"})
+
+
+def _works(picked: list[_Recommended], documents: bool) -> Iterator[tuple[str, object]]:
+    """(name in the archive, asset or story text) for every recommended work.
+    A nomination's supporting documents carry phone and ID numbers: only with
+    `documents` (unmasked data asked for, with a reason)."""
     for item in picked:
         e = item.entry
         base = f"{item.serial:03d}_{_safe_name(e.number or '')}_{_safe_name(e.title)}"
-        files = [a for a in e.assets if a.role != "attachment"] or list(e.assets)
+        files = [a for a in e.assets if a.role in WORK_ROLES or documents and a.role == "document"]
         if e.body:
             yield f"{base}.txt", plain_text(e.body)
         for n, asset in enumerate(files, start=1):
-            ext = Path(asset.original_name).suffix.lower()[:10] or ""
+            suffix = Path(asset.original_name).suffix.lower()[1:]
+            ext = f".{_safe_name(suffix, 10)}" if suffix else ""
             yield (f"{base}{ext}" if len(files) == 1 and not e.body else f"{base}_{n}{ext}"), asset
 
 
-def _write_zip(target, picked: list[_Recommended], readme: str) -> int:
+def _write_zip(target, picked: list[_Recommended], readme: str, documents: bool) -> int:
     """Each work copied in chunks straight into the archive: never held whole
     in memory. 000_说明.txt first: the list's title, the scoring rule and each work's file."""
-    works = list(_works(picked))
+    works = list(_works(picked, documents))
     index = "\n".join(name for name, _item in works)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         archive.writestr("000_说明.txt", f"{readme}\n{index}\n".encode())
@@ -186,7 +206,7 @@ def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str
                                  formula=formula)
         rows = len(forms)
     else:
-        rows = _write_zip(str(path), picked, f"{title}\n{formula}\n")
+        rows = _write_zip(str(path), picked, f"{title}\n{formula}\n", documents=full)
     return Exported(rows, sha256_of(path))
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Contest, Entry, Objection, ResultVersion, User
+from ..models import Contest, Entry, Objection, ResultVersion, User, VoteFlag
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI
 from . import audit, results
@@ -40,8 +40,9 @@ def window_open(version: ResultVersion | None, now: datetime | None = None) -> b
     return bool(version and version.kind == "publicity" and version.ends_at and (now or utcnow()) < version.ends_at)
 
 
-def _snapshot(contest: Contest) -> tuple[list[dict], str]:
-    """The entries with an award or a recommendation, in category and final order."""
+def _snapshot(contest: Contest) -> tuple[list[dict], str, list[int]]:
+    """The entries with an award or a recommendation, in category and final
+    order; the scoring rule; every ranked entry's id."""
     settings = results.settings_for(contest)
     ranking = results.ranking(contest, settings)
     wanted = [(cat, row) for cat in contest.categories for row in ranking.get(cat.id, [])
@@ -55,7 +56,8 @@ def _snapshot(contest: Contest) -> tuple[list[dict], str]:
                      "unit": e.unit.name if e.unit else "", "rank": row.rank, "final": round(row.final, 4),
                      "judge": round(row.judge, 4), "votes": row.votes, "vote_score": round(row.vote_score, 4),
                      "award": row.award, "recommended": row.recommended, "reason": row.reason or ""})
-    return rows, results.formula_text(settings)
+    ranked_ids = sorted(r.entry_id for cat_rows in ranking.values() for r in cat_rows)
+    return rows, results.formula_text(settings), ranked_ids
 
 
 def _next_number(contest: Contest) -> int:
@@ -63,22 +65,38 @@ def _next_number(contest: Contest) -> int:
             or 0) + 1
 
 
+def _ready(contest: Contest) -> None:
+    if not contest.published:
+        raise ServiceError(_("Publish the contest itself first: its results are shown on its public pages."))
+    settings = results.settings_for(contest)
+    if settings.vote_weight:
+        from . import votes  # the vote's own service; results do not depend on it otherwise
+
+        if votes.voting_open(contest, utcnow()):
+            raise ServiceError(_("The public vote counts in the final score and is still open."))
+        if db.session.scalar(select(VoteFlag.id).where(VoteFlag.contest_id == contest.id,
+                                                       VoteFlag.state == "open").limit(1)):
+            raise ServiceError(_("Decide the public vote's suspicious patterns first: they count in the score."))
+
+
 def publish_publicity(actor: User, contest: Contest, days: int, note: str = "",
                       now: datetime | None = None) -> ResultVersion:
     """Freeze the proposed list as the next version and open (or restart) the
     publicity window for `days` days. A list changed after an upheld
     objection is published this way too: the older versions stay readable."""
+    results.lock(contest)
     if final_version(contest) is not None:
         raise ServiceError(_("The final result is published; the list can no longer change."))
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise ServiceError(_("The publicity period is 1 to %(n)d days.", n=MAX_DAYS), "days")
-    rows, formula = _snapshot(contest)
+    _ready(contest)
+    rows, formula, ranked_ids = _snapshot(contest)
     if not rows:
         raise ServiceError(_("No entry has an award or a recommendation yet: there is nothing to publish."))
     now = now or utcnow()
     version = ResultVersion(contest_id=contest.id, number=_next_number(contest), kind="publicity", published_at=now,
                             ends_at=now + timedelta(days=days), published_by=actor.id, note=(note or "").strip()[:500],
-                            formula=formula, rows=rows)
+                            formula=formula, rows=rows, ranked_ids=ranked_ids)
     db.session.add(version)
     db.session.flush()
     audit.record(actor, "results.publicity", contest, details={
@@ -87,7 +105,9 @@ def publish_publicity(actor: User, contest: Contest, days: int, note: str = "",
 
 
 def publish_final(actor: User, contest: Contest, now: datetime | None = None) -> ResultVersion:
-    """After the publicity window, with every objection decided: the final result."""
+    """After the publicity window, with every objection decided, and only if
+    nothing changed since: the last publicised list, word for word, as final."""
+    results.lock(contest)
     current = latest(contest)
     if current is None or current.kind != "publicity":
         raise ServiceError(_("Publish the list for publicity (公示) first."))
@@ -96,13 +116,14 @@ def publish_final(actor: User, contest: Contest, now: datetime | None = None) ->
                              end=current.ends_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")))
     if open_objections(contest):
         raise ServiceError(_("Decide every objection first."))
-    rows, formula = _snapshot(contest)
-    if [r["entry_id"] for r in rows] != [r["entry_id"] for r in current.rows] or \
-            [(r["award"], r["recommended"]) for r in rows] != [(r["award"], r["recommended"]) for r in current.rows]:
+    _ready(contest)
+    rows, formula, ranked_ids = _snapshot(contest)
+    if rows != current.rows or formula != current.formula:
         raise ServiceError(_("The list has changed since version %(n)d was publicised: publicise it again first.",
                              n=current.number))
     version = ResultVersion(contest_id=contest.id, number=_next_number(contest), kind="final",
-                            published_at=now or utcnow(), published_by=actor.id, formula=formula, rows=rows,
+                            published_at=now or utcnow(), published_by=actor.id, formula=current.formula,
+                            rows=current.rows, ranked_ids=ranked_ids,
                             note=_("Final result, as publicised in version %(n)d.", n=current.number))
     db.session.add(version)
     db.session.flush()
@@ -150,6 +171,7 @@ def decide_objection(actor: User, objection: Objection, uphold: bool, reason: st
                      now: datetime | None = None) -> None:
     """Uphold or dismiss, with the reason. An upheld objection usually changes
     the list: the organiser changes the decision and publicises a new version."""
+    db.session.refresh(objection, with_for_update=True)   # two organisers deciding at once: one wins
     if objection.state != "open":
         raise ServiceError(_("This objection has been decided already."))
     reason = (reason or "").strip()
@@ -174,6 +196,6 @@ def outcome_for(entry: Entry) -> tuple[str, str | None] | None:
     row = next((r for r in final.rows if r["entry_id"] == entry.id), None)
     if row and row["award"]:
         return "awarded", row["award"]
-    if row or entry.id in {r.entry_id for rows in results.ranking(contest).values() for r in rows}:
+    if row or entry.id in final.ranked_ids:
         return "shortlisted", None
     return "not_selected", None

@@ -3,6 +3,7 @@ vote, ranked per category with a stated tie-break; the organiser's award
 levels and recommendations to the provincial selection, each audited."""
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from flask_babel import gettext as _
@@ -47,20 +48,40 @@ def finalised_rounds(contest: Contest) -> list[Round]:
                                    .order_by(Round.position)))
 
 
-def judging_round(contest: Contest, settings: ResultSettings | None = None) -> Round | None:
-    """The round whose scores count: the one chosen, else the last finalised."""
+def judging_rounds(contest: Contest, settings: ResultSettings | None = None) -> dict[int, Round]:
+    """category id -> the round whose scores count for it: the round chosen in
+    the settings for the categories it covers, else the last finalised round
+    that covers the category (rounds may judge some categories only)."""
     settings = settings or settings_for(contest)
+    out: dict[int, Round] = {}
+    for rnd in finalised_rounds(contest):   # in order: a later round replaces an earlier one
+        for cat in rnd.categories:
+            out[cat.id] = rnd
     if settings.round_id:
-        rnd = db.session.get(Round, settings.round_id)
-        return rnd if rnd is not None and rnd.state == "finalised" else None
-    rounds = finalised_rounds(contest)
-    return rounds[-1] if rounds else None
+        chosen = next((r for r in finalised_rounds(contest) if r.id == settings.round_id), None)
+        for cat in chosen.categories if chosen else ():
+            out[cat.id] = chosen
+    return out
+
+
+def judging_round(contest: Contest, settings: ResultSettings | None = None) -> Round | None:
+    """The last of the rounds that count (for the page's heading)."""
+    rounds = judging_rounds(contest, settings)
+    return max(rounds.values(), key=lambda r: r.position) if rounds else None
+
+
+def lock(contest: Contest) -> None:
+    """Serialise the organisers' changes to a contest's results (PostgreSQL
+    locks the contest row; SQLite's writers are serialised already)."""
+    db.session.execute(select(Contest.id).where(Contest.id == contest.id).with_for_update())
 
 
 def _number(raw, field: str, errors: dict, *, upper: float | None = None) -> float | None:
     try:
         value = float(raw)
     except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value):
         errors[field] = _("Please enter a number.")
         return None
     if value < 0 or (upper is not None and value > upper):
@@ -72,6 +93,7 @@ def _number(raw, field: str, errors: dict, *, upper: float | None = None) -> flo
 def save_settings(actor: User, contest: Contest, data: dict) -> ResultSettings:
     """data: judge_weight, vote_weight, vote_mapping, round_id (or None) and
     award_counts {category id: {level: n}}."""
+    lock(contest)
     require_unpublished(contest)
     errors: dict[str, str] = {}
     judge_weight = _number(data.get("judge_weight"), "judge_weight", errors, upper=1)
@@ -91,8 +113,11 @@ def save_settings(actor: User, contest: Contest, data: dict) -> ResultSettings:
             continue
         row = {}
         for level in AWARD_LEVELS:
-            n = levels.get(level) or 0
-            if not isinstance(n, int) or not 0 <= n <= 10_000:
+            raw = levels.get(level)
+            n = 0 if raw in (None, "") else raw
+            if isinstance(n, str) and n.strip().isdigit():
+                n = int(n.strip())
+            if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= 10_000:
                 errors[f"award_{cat_id}_{level}"] = _("Please enter a whole number from 0 to 10000.")
                 continue
             row[level] = n
@@ -140,23 +165,28 @@ class Ranked(NamedTuple):
 
 
 def ranking(contest: Contest, settings: ResultSettings | None = None) -> dict[int, list[Ranked]]:
-    """category id -> its entries in final order. Entries scored in the
-    judging round and still accepted; votes are the counted (not invalidated)
-    votes kept in the tallies."""
+    """category id -> its entries in final order: the entries scored in the
+    category's judging round and still accepted; votes are the counted (not
+    invalidated) votes kept in the tallies."""
     settings = settings or settings_for(contest)
-    rnd = judging_round(contest, settings)
-    if rnd is None:
+    rounds = judging_rounds(contest, settings)
+    if not rounds:
         return {}
+    by_round: dict[int, set[int]] = {}
+    for cat_id, rnd in rounds.items():
+        by_round.setdefault(rnd.id, set()).add(cat_id)
     rows = db.session.execute(
-        select(Entry.id, Entry.number, Entry.title, Entry.category_id, RoundEntry.score, VoteTally.counted,
-               ResultDecision.award, ResultDecision.recommended, ResultDecision.reason)
+        select(Entry.id, Entry.number, Entry.title, Entry.category_id, RoundEntry.round_id, RoundEntry.score,
+               VoteTally.counted, ResultDecision.award, ResultDecision.recommended, ResultDecision.reason)
         .join(RoundEntry, RoundEntry.entry_id == Entry.id)
         .outerjoin(VoteTally, VoteTally.entry_id == Entry.id)
         .outerjoin(ResultDecision, ResultDecision.entry_id == Entry.id)
-        .where(RoundEntry.round_id == rnd.id, RoundEntry.score.is_not(None), Entry.status == "accepted")).all()
+        .where(RoundEntry.round_id.in_(by_round), RoundEntry.score.is_not(None), Entry.status == "accepted",
+               Entry.contest_id == contest.id)).all()
     by_cat: dict[int, list] = {}
     for row in rows:
-        by_cat.setdefault(row.category_id, []).append(row)
+        if row.category_id in by_round[row.round_id]:
+            by_cat.setdefault(row.category_id, []).append(row)
     out = {}
     for cat_id, cat_rows in by_cat.items():
         judge = {r.id: r.score for r in cat_rows}
@@ -190,17 +220,16 @@ def _decision(contest: Contest, entry: Entry) -> ResultDecision:
 
 
 def _in_ranking(contest: Contest, entry: Entry) -> None:
-    require_unpublished(contest)
-    rnd = judging_round(contest)
-    if entry.contest_id != contest.id or rnd is None or entry.status != "accepted" or not db.session.scalar(
-            select(RoundEntry.id).where(RoundEntry.round_id == rnd.id, RoundEntry.entry_id == entry.id,
-                                        RoundEntry.score.is_not(None))):
+    if entry.contest_id != contest.id or entry.status != "accepted" or not any(
+            r.entry_id == entry.id for r in ranking(contest).get(entry.category_id, [])):
         raise ServiceError(_("This entry is not in the final ranking."))
 
 
 def set_award(actor: User, contest: Contest, entry: Entry, award: str | None) -> None:
     if award not in (None, *AWARD_LEVELS):
         raise ServiceError(_("Please choose an award level."), "award")
+    lock(contest)
+    require_unpublished(contest)
     _in_ranking(contest, entry)
     decision = _decision(contest, entry)
     before = decision.award
@@ -211,11 +240,15 @@ def set_award(actor: User, contest: Contest, entry: Entry, award: str | None) ->
 
 def set_recommendation(actor: User, contest: Contest, entry: Entry, recommended: bool, reason: str) -> None:
     """Recommend an entry to the provincial selection (reason required, within
-    the category's quota) or withdraw the recommendation."""
-    _in_ranking(contest, entry)
+    the category's quota) or withdraw the recommendation (always possible
+    until the final result, even for an entry no longer ranked)."""
+    lock(contest)
+    require_unpublished(contest)
+    if entry.contest_id != contest.id:
+        raise ServiceError(_("This entry is not in the final ranking."))
     reason = (reason or "").strip()
-    decision = _decision(contest, entry)
     if recommended:
+        _in_ranking(contest, entry)
         if not reason:
             raise ServiceError(_("Please give the reason for the recommendation."), "reason")
         if len(reason) > MAX_REASON:
@@ -226,6 +259,7 @@ def set_recommendation(actor: User, contest: Contest, entry: Entry, recommended:
         if quota is not None and taken >= quota:
             raise ServiceError(_("%(category)s may recommend at most %(n)d entries; withdraw one first.",
                                  category=category.name, n=quota))
+    decision = _decision(contest, entry)
     decision.recommended, decision.reason = recommended, (reason if recommended else decision.reason)
     db.session.flush()
     audit.record(actor, "results.recommend" if recommended else "results.unrecommend", entry,
@@ -233,24 +267,25 @@ def set_recommendation(actor: User, contest: Contest, entry: Entry, recommended:
 
 
 def recommended_ids(contest: Contest, category: Category | None = None) -> set[int]:
-    query = select(ResultDecision.entry_id).join(Entry, Entry.id == ResultDecision.entry_id).where(
-        ResultDecision.contest_id == contest.id, ResultDecision.recommended.is_(True))
-    if category is not None:
-        query = query.where(Entry.category_id == category.id)
-    return set(db.session.scalars(query))
+    """The recommended entries of the final ranking (an entry that left it
+    no longer takes a place of the quota)."""
+    ranked = ranking(contest)
+    cats = [category.id] if category is not None else list(ranked)
+    return {r.entry_id for c in cats for r in ranked.get(c, []) if r.recommended}
 
 
 def apply_suggestions(actor: User, contest: Contest, category: Category) -> int:
     """Give every entry of the category its suggested level (none beyond the
-    counts); returns how many changed."""
+    counts); returns how many changed. Each change is in the audit event."""
+    lock(contest)
     require_unpublished(contest)
-    changed = 0
     entries = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.category_id == category.id))}
+    changes = []
     for row in ranking(contest).get(category.id, []):
         if row.award != row.suggested:
-            decision = _decision(contest, entries[row.entry_id])
-            decision.award = row.suggested
-            changed += 1
+            _decision(contest, entries[row.entry_id]).award = row.suggested
+            changes.append({"entry": row.entry_id, "from": row.award, "to": row.suggested})
     db.session.flush()
-    audit.record(actor, "results.apply_suggestions", contest, details={"category": category.id, "changed": changed})
-    return changed
+    audit.record(actor, "results.apply_suggestions", contest, details={
+        "category": category.id, "changed": len(changes), "changes": changes})
+    return len(changes)

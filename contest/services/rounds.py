@@ -28,6 +28,7 @@ from ..models import (
 from ..models.timestamps import utcnow
 from . import audit, round_totals
 from .errors import ServiceError, ValidationErrors
+from .results import require_unpublished as require_results_unpublished
 
 
 def _require_state(rnd: Round, *states: str) -> None:
@@ -428,6 +429,7 @@ def finalise_round(actor: User, rnd: Round) -> None:
     """Freeze the round: scores stay as they are, each entry's score, rank and
     advancement are written, and the next round takes those who advanced."""
     _require_state(rnd, "closed")
+    require_results_unpublished(rnd.contest)   # the published result stands on the rounds as they were
     rows = preview_advancement(rnd)
     undecided = [r["entry"].number for r in rows if r["advance"] is None]
     if undecided:

@@ -97,7 +97,8 @@ def year(year: int):
         for contest in prog.contests:
             version = publicity.final_version(contest) if contest.published else None
             if version is not None:
-                shown.append((contest, version))
+                entries = _published_entries(version)
+                shown.append((contest, [r for r in version.rows if r["entry_id"] in entries]))
     if not shown:
         abort(404)
     return render_template("showcase/year.html", year=year, shown=shown, award_label=results.award_label)

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('formula', sa.Text(), nullable=False),
     sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('ranked_ids', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['contest_id'], ['contests.id'], name=op.f('fk_result_versions_contest_id_contests'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['published_by'], ['users.id'], name=op.f('fk_result_versions_published_by_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_result_versions')),

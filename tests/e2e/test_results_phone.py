@@ -27,7 +27,8 @@ def test_objection_then_showcase_on_a_phone(live_server, page, tmp_path):
     for e in entries:
         screening.screen_entry(organiser, e, "accept")
     contest = world.contest
-    rnd = Round(contest_id=contest.id, position=1, name="终评", state="finalised")
+    rnd = Round(contest_id=contest.id, position=1, name="终评", state="finalised",
+                categories=[world.category, world.image_category])
     db.session.add(rnd)
     db.session.flush()
     for e, score in zip(entries, (91.0, 85.0, 88.0), strict=True):

@@ -17,6 +17,7 @@ from contest.models import AuditEvent
 from contest.sanitize import plain_text
 from contest.services import exports, results
 from contest.services.errors import ServiceError
+from tests import factories
 from tests.conftest import csrf_token, login
 from tests.functional.test_results import ranked  # noqa: F401  (the fixture)
 
@@ -182,3 +183,46 @@ def test_a_recommended_picture_is_zipped_as_stored(app, ranked, world, tmp_path)
         assert name.endswith(".jpg") or name.endswith(".png") or name.endswith(".jpeg")
         with storage().open(stored.storage_key) as f:
             assert archive.read(name) == f.read()
+
+
+def test_the_zip_leaves_supporting_documents_out_unless_unmasked_data_is_asked_for(app, recommended, tmp_path):
+    contest, story = recommended
+    from contest.models import Asset
+
+    stored = storage().save_bytes(b"%PDF-1.4 phone 13812345678", "documents/nomination-form.pdf")
+    db.session.add(Asset(entry_id=story[0].id, role="document", storage_key=stored.key, sha256=stored.sha256,
+                         size=stored.size, mime="application/pdf", original_name="推荐表.pdf"))
+    db.session.commit()
+    masked, full = tmp_path / "masked.zip", tmp_path / "full.zip"
+    args = ["recommended", "--contest", contest.slug, "--format", "zip"]
+    assert _cli(app, *args, "--output", str(masked)).exit_code == 0
+    assert _cli(app, *args, "--output", str(full), "--full-personal-data", "--reason", "省里要原件").exit_code == 0
+    with zipfile.ZipFile(masked) as archive:
+        assert not any(n.endswith(".pdf") for n in archive.namelist())
+    with zipfile.ZipFile(full) as archive:
+        pdfs = [n for n in archive.namelist() if n.endswith(".pdf")]
+        assert pdfs == [f"001_{story[0].number}_{story[0].title}_1.pdf"]
+
+
+def test_a_made_up_format_is_refused_with_a_message(client, recommended, world):
+    contest, _story = recommended
+    url = f"/console/contests/{contest.id}/exports"
+    login(client, world.users["organiser"])
+    token = csrf_token(client, url)
+    for fmt in ("/", "x/..", "pdf"):   # pdf: not a format of the ledger
+        r = client.post(f"{url}/ledger", data={"csrf_token": token, "format": fmt}, follow_redirects=True)
+        assert r.status_code == 200 and "不支持的导出格式" in r.get_data(as_text=True)
+    assert _audits("ledger") == []
+
+
+def test_only_the_lead_units_organisers_may_unmask(recommended, world):
+    contest, story = recommended
+    co_organiser = factories.user("organiser", world.other_unit, name="协办单位组织者")
+    contest.co_units.append(world.other_unit)
+    db.session.commit()
+    from contest import policies
+
+    assert policies.can_manage_contest(co_organiser, contest)
+    with pytest.raises(ServiceError, match="无权"):
+        exports.check_full_access(co_organiser, contest, True, "联系获奖者")
+    exports.check_full_access(world.users["organiser"], contest, True, "联系获奖者")

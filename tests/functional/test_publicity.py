@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from contest.extensions import db
-from contest.models import AuditEvent, Objection, ResultVersion, RoundEntry
+from contest.models import AuditEvent, Objection, ResultVersion, Round, RoundEntry
 from contest.models.timestamps import utcnow
 from contest.services import publicity, results, screening
 from contest.services.errors import ServiceError
@@ -183,3 +183,52 @@ def test_the_showcase_shows_published_winners_only_and_forgets_a_withdrawn_one(c
     assert client.get(f"/showcase/{contest.slug}/{picture.number}").status_code == 404
     assert client.get(f"/files/{image.id}/thumb").status_code == 404
     assert picture.title not in client.get(f"/showcase/{contest.slug}").get_data(as_text=True)
+
+
+def test_the_final_result_is_the_last_publicised_list_word_for_word(proposed):
+    contest, story, organiser = proposed
+    first = _publish(contest, organiser, days=1)
+    first.ends_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    results.set_recommendation(organiser, contest, story[0], False, "")
+    results.set_recommendation(organiser, contest, story[0], True, "理由改了")   # same entries, another reason
+    with pytest.raises(ServiceError, match="重新公示"):
+        publicity.publish_final(organiser, contest)
+    db.session.rollback()
+    results.set_recommendation(organiser, contest, story[0], False, "")
+    results.set_recommendation(organiser, contest, story[0], True, "立意高远")
+    final = publicity.publish_final(organiser, contest)
+    assert final.rows == first.rows and final.formula == first.formula
+
+
+def test_after_the_final_result_rounds_stay_and_exports_show_what_was_published(app, proposed, tmp_path):
+    contest, story, organiser = proposed
+    _final(contest, organiser)
+    from contest.models import ResultDecision
+    from contest.services import rounds
+
+    next_round = Round(contest_id=contest.id, position=2, name="复核", state="closed")
+    db.session.add(next_round)
+    db.session.flush()
+    with pytest.raises(ServiceError, match="已发布"):
+        rounds.finalise_round(organiser, next_round)
+    db.session.rollback()
+    # even a change made behind the services' back leaves the published list as it was
+    db.session.execute(ResultDecision.__table__.update().values(reason="后来改的"))
+    db.session.commit()
+    out = tmp_path / "r.csv"
+    assert app.test_cli_runner().invoke(args=["export", "recommended", "--contest", contest.slug, "--format", "csv",
+                                              "--output", str(out)]).exit_code == 0
+    text = out.read_text("utf-8-sig")
+    assert "立意高远" in text and "后来改的" not in text
+
+
+def test_publicity_needs_a_published_contest_and_a_closed_vote_when_votes_count(proposed):
+    contest, _story, organiser = proposed
+    contest.published = False
+    with pytest.raises(ServiceError, match="活动"):
+        publicity.publish_publicity(organiser, contest, 7)
+    contest.published = True
+    results.save_settings(organiser, contest, {"judge_weight": "0.7", "vote_weight": "0.3", "vote_mapping": "rank"})
+    with pytest.raises(ServiceError, match="网络投票"):   # the voting fixture's vote is still open
+        publicity.publish_publicity(organiser, contest, 7)

@@ -16,11 +16,12 @@ VOTES = [0, 3, 1, 0]
 
 
 @pytest.fixture
-def ranked(voting):
+def ranked(voting, world):
     """Four entries of one category scored in a finalised round, with votes."""
     contest, entries = voting
     story = [e for e in entries if e.category_id == entries[0].category_id][:4]
-    rnd = Round(contest_id=contest.id, position=1, name="终评", state="finalised")
+    rnd = Round(contest_id=contest.id, position=1, name="终评", state="finalised",
+                categories=[story[0].category, world.image_category])
     db.session.add(rnd)
     db.session.flush()
     for e, score in zip(story, JUDGE, strict=True):
@@ -52,10 +53,10 @@ def test_the_vote_blends_in_with_its_weight(ranked, world):
     results.save_settings(world.users["organiser"], contest, {
         "judge_weight": "0.6", "vote_weight": "0.4", "vote_mapping": "rank", "round_id": None, "award_counts": {}})
     rows = {r.entry_id: r for r in _order(contest)}
-    # votes 0, 3, 1, 0 -> ranks 3, 1, 2, 3 of four -> 33.33, 100, 66.67, 33.33
+    # votes 0, 3, 1, 0 -> distinct counts 0, 1, 3 -> 0, 50, 100, 0
     assert rows[story[1].id].final == pytest.approx(0.6 * 80 + 0.4 * 100)
-    assert rows[story[0].id].final == pytest.approx(0.6 * 90 + 0.4 * 100 / 3)
-    # story 2 (80, one vote: 66.67) overtakes story 0 (90, no vote: 33.33): 74.67 against 67.33
+    assert rows[story[0].id].final == pytest.approx(0.6 * 90)
+    # story 1 (80, three votes: 88) and story 2 (80, one vote: 68) against story 0 (90, none: 54)
     assert [r.entry_id for r in _order(contest)] == [story[1].id, story[2].id, story[0].id, story[3].id]
     assert "0.40" in results.formula_text(results.settings_for(contest))
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "results.settings")).one()
@@ -152,3 +153,45 @@ def test_another_units_organiser_cannot_see_or_decide(ranked, world, client):
                     data={"csrf_token": token, "award": "first"})
     assert r.status_code == 403
     assert db.session.scalar(select(ResultDecision.id)) is None
+
+
+def test_each_category_counts_the_last_finalised_round_that_judged_it(ranked, world):
+    contest, story, rnd = ranked
+    rnd.categories = [story[0].category]   # the story round judged the stories only
+    picture = world.image_entry
+    from contest.services import screening
+
+    screening.screen_entry(world.users["organiser"], picture, "accept")
+    pictures_round = Round(contest_id=contest.id, position=2, name="图片终评", state="finalised",
+                           categories=[world.image_category])
+    db.session.add(pictures_round)
+    db.session.flush()
+    db.session.add(RoundEntry(round_id=pictures_round.id, entry_id=picture.id, score=77.0, advanced=True))
+    db.session.commit()
+    ranking = results.ranking(contest)
+    assert {r.entry_id for r in ranking[world.category.id]} == {e.id for e in story}
+    assert [(r.entry_id, r.judge) for r in ranking[world.image_category.id]] == [(picture.id, 77.0)]
+    results.set_award(world.users["organiser"], contest, story[0], "first")   # still in the ranking
+
+
+def test_a_recommendation_can_be_withdrawn_after_its_entry_left_the_ranking_and_frees_the_quota(ranked, world):
+    contest, story, _rnd = ranked
+    organiser = world.users["organiser"]
+    world.category.recommend_quota = 1
+    results.set_recommendation(organiser, contest, story[0], True, "立意高远")
+    story[0].status = "withdrawn"   # it leaves the ranking
+    db.session.commit()
+    results.set_recommendation(organiser, contest, story[1], True, "后补")   # the place is free again
+    results.set_recommendation(organiser, contest, story[0], False, "")
+    db.session.commit()
+    assert results.recommended_ids(contest) == {story[1].id}
+
+
+def test_numbers_that_are_not_numbers_are_refused(ranked, world):
+    contest, _story, _rnd = ranked
+    with pytest.raises(ValidationErrors) as refused:
+        results.save_settings(world.users["organiser"], contest, {
+            "judge_weight": "nan", "vote_weight": "inf", "vote_mapping": "rank",
+            "award_counts": {str(world.category.id): {"first": "abc", "second": "3.5", "third": "2"}}})
+    assert set(refused.value.errors) == {"judge_weight", "vote_weight", f"award_{world.category.id}_first",
+                                         f"award_{world.category.id}_second"}

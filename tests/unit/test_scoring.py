@@ -125,11 +125,14 @@ def test_unknown_method():
 
 # --- the final blend -----------------------------------------------------------
 
-def test_votes_by_rank_spread_evenly_from_100_to_0_with_ties_sharing():
+def test_votes_by_rank_spread_evenly_from_100_to_0_over_the_distinct_counts():
     got = scoring.vote_scores({"a": 50, "b": 20, "c": 20, "d": 0, "e": 7}, "rank")
-    # ranks 1, 2, 2, 5, 4 of five: 100 × (5 − rank) / 4
-    assert got == {"a": 100.0, "b": 75.0, "c": 75.0, "d": 0.0, "e": 25.0}
-    assert scoring.vote_scores({"only": 3}, "rank") == {"only": 100.0}
+    # distinct counts 0, 7, 20, 50: 0, 33.3, 66.7, 100
+    assert got == pytest.approx({"a": 100.0, "b": 200 / 3, "c": 200 / 3, "d": 0.0, "e": 100 / 3})
+    assert scoring.vote_scores({"a": 10, "b": 0, "c": 0}, "rank") == {"a": 100.0, "b": 0.0, "c": 0.0}
+    # nobody ahead of anybody: the vote separates no one
+    assert scoring.vote_scores({"only": 3}, "rank") == {"only": 0.0}
+    assert scoring.vote_scores({"a": 0, "b": 0}, "rank") == {"a": 0.0, "b": 0.0}
     assert scoring.vote_scores({}, "rank") == {}
 
 
