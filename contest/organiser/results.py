@@ -49,11 +49,14 @@ def results_overview(contest_id: int):
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     recommended = len(results.recommended_ids(contest, category)) if category else 0
+    # Each level as set against its count: a tie on a boundary can fill a level twice and leave the next empty.
+    counts = (settings.award_counts or {}).get(str(category.id), {}) if category else {}
+    levels = [(lv, sum(1 for r in rows if r.award == lv), counts.get(lv, 0)) for lv in AWARD_LEVELS]
     return render_template(
         "organiser/results.html", contest=contest, settings=settings, formula=results.formula_text(settings),
         judging_round=results.judging_round(contest, settings), rounds=results.finalised_rounds(contest),
         categories=categories, category=category, rows=rows[(page - 1) * PER_PAGE: page * PER_PAGE], page=page,
-        pages=pages, total=len(rows), recommended=recommended, levels=AWARD_LEVELS,
+        pages=pages, total=len(rows), recommended=recommended, levels=AWARD_LEVELS, level_totals=levels,
         award_label=results.award_label, form=ConfirmForm())
 
 

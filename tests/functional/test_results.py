@@ -195,3 +195,18 @@ def test_numbers_that_are_not_numbers_are_refused(ranked, world):
             "award_counts": {str(world.category.id): {"first": "abc", "second": "3.5", "third": "2"}}})
     assert set(refused.value.errors) == {"judge_weight", "vote_weight", f"award_{world.category.id}_first",
                                          f"award_{world.category.id}_second"}
+
+
+def test_the_page_counts_each_level_against_its_planned_number(ranked, world, client):
+    contest, story, _rnd = ranked
+    organiser = world.users["organiser"]
+    results.save_settings(organiser, contest, {"judge_weight": "1", "vote_weight": "0", "vote_mapping": "rank",
+                                               "award_counts": {str(world.category.id): {"first": 1, "second": 2}}})
+    results.set_award(organiser, contest, story[0], "first")
+    results.set_award(organiser, contest, story[1], "first")
+    db.session.commit()
+    login(client, organiser)
+    html = client.get(f"/console/contests/{contest.id}/results").get_data(as_text=True)
+    assert '<span class="warn">一等奖：已定 2 件，名额 1 件</span>' in html
+    assert '<span class="warn">二等奖：已定 0 件，名额 2 件</span>' in html
+    assert "<span>三等奖：已定 0 件，名额 0 件" in html
