@@ -48,7 +48,7 @@ def results_overview(contest_id: int):
     rows = ranking.get(category.id, []) if category else []
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    recommended = len(results.recommended_ids(contest, category)) if category else 0
+    recommended = sum(1 for r in rows if r.recommended)   # the ranking is computed once per page
     # Each level as set against its count: a tie on a boundary can fill a level twice and leave the next empty.
     counts = (settings.award_counts or {}).get(str(category.id), {}) if category else {}
     levels = [(lv, sum(1 for r in rows if r.award == lv), counts.get(lv, 0)) for lv in AWARD_LEVELS]

@@ -136,6 +136,7 @@ def test_the_organisers_page_shows_the_formula_and_the_ranking_and_saves_decisio
     assert r.status_code == 302
     html = client.get(url).get_data(as_text=True)
     assert "&lt;script&gt;x&lt;/script&gt;好作品" in html and "<script>x" not in html
+    assert "已推荐参加省级评选：1 件" in html
     r = client.post(f"{url}/settings", data={"csrf_token": token, "judge_weight": "2", "vote_weight": "0",
                                             "vote_mapping": "rank"}, follow_redirects=True)
     assert "0 到 1" in r.get_data(as_text=True)
