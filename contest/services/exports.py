@@ -54,10 +54,6 @@ def _issuer(contest: Contest) -> str:
     return contest.lead_unit.name if contest.lead_unit else ""
 
 
-def _authors(entry: Entry) -> str:
-    return "、".join(a.name for a in entry.authors) or (entry.nominee_name or "")
-
-
 def _phone(entry: Entry, full: bool) -> str:
     phone = entry.owner.phone if entry.owner else ""
     return phone if full else mask_phone(phone)
@@ -120,7 +116,8 @@ def _recommended_rows(picked: list[_Recommended], rounds: list[Round], scores: d
     for item in picked:
         e, r = item.entry, item.ranked
         per_round = scores.get(e.id, {})
-        yield [e.number, item.category, e.title, _authors(e), e.unit.name if e.unit else "", e.district or "",
+        yield [e.number, item.category, e.title, results.authors_line(e), e.unit.name if e.unit else "",
+               e.district or "",
                _phone(e, full), *[getattr(per_round.get(rnd.id), "score", None) for rnd in rounds],
                r.judge, r.vote_score, r.final, results.award_label(r.award), r.reason or ""]
 
@@ -197,7 +194,8 @@ def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str
     elif fmt == "pdf":
         forms = [RecommendationForm(
             serial=i.serial, number=i.entry.number or "", category=i.category, title=i.entry.title,
-            authors=_authors(i.entry), unit=i.entry.unit.name if i.entry.unit else "", district=i.entry.district or "",
+            authors=results.authors_line(i.entry), unit=i.entry.unit.name if i.entry.unit else "",
+            district=i.entry.district or "",
             summary=i.entry.summary or plain_text(i.entry.body),
             rounds=tuple((r.name, getattr(scores.get(i.entry.id, {}).get(r.id), "score", None)) for r in rounds),
             vote_score=i.ranked.vote_score if settings.vote_weight else None, final_score=i.ranked.final,
@@ -237,7 +235,7 @@ def _ledger_rows(contest: Contest, rounds: list[Round], scores: dict, full: bool
             cells += [re_.score if re_ else None, re_.rank if re_ else None,
                       "" if re_ is None else (_("Yes") if re_.advanced else _("No"))]
         ranked = final.get(e.id)
-        yield [e.number, names.get(e.category_id, ""), e.title, _authors(e), e.unit.name if e.unit else "",
+        yield [e.number, names.get(e.category_id, ""), e.title, results.authors_line(e), e.unit.name if e.unit else "",
                e.district or "", _phone(e, full), str(ENTRY_STATUS_LABELS.get(e.status, e.status)),
                e.status_reason or "", *cells,
                counts.get(e.id, 0), ranked.final if ranked else None,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Contest, Entry, Objection, ResultVersion, User, VoteFlag
@@ -47,12 +48,14 @@ def _snapshot(contest: Contest) -> tuple[list[dict], str, list[int]]:
     ranking = results.ranking(contest, settings)
     wanted = [(cat, row) for cat in contest.categories for row in ranking.get(cat.id, [])
               if row.award or row.recommended]
-    entries = {e.id: e for e in db.session.scalars(select(Entry).where(Entry.id.in_([r.entry_id for _c, r in wanted])))}
+    entries = {e.id: e for e in db.session.scalars(
+        select(Entry).where(Entry.id.in_([r.entry_id for _c, r in wanted]))
+        .options(selectinload(Entry.authors), selectinload(Entry.unit)))}
     rows = []
     for cat, row in wanted:
         e = entries[row.entry_id]
         rows.append({"entry_id": e.id, "number": e.number, "title": e.title, "category_id": cat.id,
-                     "category": cat.name, "authors": "、".join(a.name for a in e.authors) or (e.nominee_name or ""),
+                     "category": cat.name, "authors": results.authors_line(e),
                      "unit": e.unit.name if e.unit else "", "rank": row.rank, "final": round(row.final, 4),
                      "judge": round(row.judge, 4), "votes": row.votes, "vote_score": round(row.vote_score, 4),
                      "award": row.award, "recommended": row.recommended, "reason": row.reason or ""})

@@ -36,6 +36,11 @@ def award_label(level: str | None) -> str:
             "merit": _("Merit award")}.get(level or "", "")
 
 
+def authors_line(entry: Entry) -> str:
+    """An entry's authors as every list of results shows them (a nomination: its nominee)."""
+    return "、".join(a.name for a in entry.authors) or (entry.nominee_name or "")
+
+
 def settings_for(contest: Contest) -> ResultSettings:
     """The contest's settings, or the defaults (judging alone) until saved."""
     found = db.session.get(ResultSettings, contest.id)
