@@ -18,13 +18,14 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
@@ -65,6 +66,19 @@ def _begin_immediately() -> bool:
         return False
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     return not getattr(view, "reads_first", False)
+
+
+_WRITE_BEGINS: weakref.WeakKeyDictionary[Dialect, Callable] = weakref.WeakKeyDictionary()
+
+
+def begin_write(dialect: Dialect, dbapi_connection) -> None:
+    """Start a write on a DB-API connection taken from the pool, as every
+    request's writes start: on SQLite in the writers' queue with BEGIN
+    IMMEDIATE (the dialect's commit or rollback leaves the queue); other
+    drivers begin their transaction by themselves."""
+    begin = _WRITE_BEGINS.get(dialect)
+    if begin is not None:
+        begin(dbapi_connection)
 
 
 def install_sqlite_pragmas(engine: Engine) -> None:
@@ -111,14 +125,25 @@ def install_sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
+    def queued(dbapi_connection, begin: Callable[[], object]) -> None:
+        take_queue(dbapi_connection)
+        try:
+            begin()
+        except BaseException:
+            leave_queue(dbapi_connection)
+            raise
+
+    def begin_immediate(dbapi_connection) -> None:   # a connection used at the driver's level
+        dbapi_connection = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        queued(dbapi_connection, lambda: dbapi_connection.execute("BEGIN IMMEDIATE"))
+
+    _WRITE_BEGINS[dialect] = begin_immediate
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if not _begin_immediately():
-            conn.exec_driver_sql("BEGIN")
-            return
-        take_queue(conn.connection)
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            leave_queue(conn.connection)
-            raise
+        if _begin_immediately():
+            # Through SQLAlchemy, so that "database is locked" arrives as its OperationalError.
+            queued(conn.connection, lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        else:
+            # A plain BEGIN cannot meet a lock: straight to the driver, which costs a fraction of a statement.
+            conn.connection.dbapi_connection.execute("BEGIN")

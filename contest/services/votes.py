@@ -12,8 +12,6 @@ import hashlib
 import hmac
 import ipaddress
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -21,13 +19,13 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from .. import policies
-from ..db_events import end_reads, write_intent
+from ..driver_sql import DriverConnection, OnConnection
 from ..extensions import db
 from ..models import Contest, Entry, Round, RoundEntry, User, Vote, VoterDay, VoteTally
 from ..models.timestamps import utcnow
@@ -193,13 +191,14 @@ def _context_query():
 
 
 def settings_for(slug: str, number: str, account: tuple[int, int] | None = None,
-                 connection=None) -> VoteContext:
+                 connection: DriverConnection | None = None) -> VoteContext:
     """A published contest's vote settings, the id of the entry with this
     number in its vote, and the voter whose session names `account` (id,
-    session version), in one query: the vote's hot path."""
+    session version), in one query: the vote's hot path. Reads on the
+    session's connection unless given one."""
     account_id, version = account or (None, None)
-    found = (connection or db.session.connection()).execute(
-        _context_query(), {"slug": slug, "number": number, "account": account_id, "version": version}).first()
+    found = _first(_on(connection), "context", {"slug": slug, "number": number, "account": account_id,
+                                                 "version": version})
     if found is None:
         return VoteContext(None, None, None)
     *settings, entry_id, voter_id, district = found
@@ -236,8 +235,10 @@ class _Row(NamedTuple):
 
 @lru_cache(maxsize=4)
 def _statements(dialect: str) -> dict:
-    """The write's four statements, built once per dialect with bound
-    parameters: building them anew each time cost more than running them."""
+    """The vote's statements, built once per dialect with bound parameters:
+    building them anew each time cost more than running them. The read of
+    the contest, entry and voter; the write's four; and the three reads that
+    tell a replay or a repeat from a vote over the quota."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     days, tallies_t, votes_t = VoterDay.__table__, VoteTally.__table__, Vote.__table__
     count_in = insert(days).values(contest_id=bindparam("c"), voter_id=bindparam("v"), day=bindparam("d"),
@@ -252,57 +253,24 @@ def _statements(dialect: str) -> dict:
         .returning(votes_t.c.id)
     advance = update(tallies_t).where(tallies_t.c.entry_id == bindparam("e")) \
         .values(head=bindparam("chain"), counted=tallies_t.c.counted + 1)
-    return {"count_in": count_in, "head": head, "add": add, "advance": advance}
+    used = select(days.c.used).where(days.c.contest_id == bindparam("c"), days.c.voter_id == bindparam("v"),
+                                     days.c.day == bindparam("d"))
+    earlier = select(votes_t.c.id, votes_t.c.day).where(votes_t.c.request_id == bindparam("request_id"))
+    repeat = select(votes_t.c.id).where(votes_t.c.voter_id == bindparam("v"), votes_t.c.entry_id == bindparam("e"),
+                                        votes_t.c.day == bindparam("d"))
+    return {"context": _context_query(), "count_in": count_in, "head": head, "add": add, "advance": advance,
+            "used": used, "earlier": earlier, "repeat": repeat}
 
 
-class _Driven(NamedTuple):
-    """A prebuilt statement compiled once for a dialect and run on the
-    driver's own cursor: SQLAlchemy's per-execution work (result set-up,
-    events, cache lookup) cost more than SQLite's own, inside the write lock."""
-    sql: str
-    order: tuple[str, ...] | None   # positional drivers (SQLite's "?"): the parameters in order
-    defaults: dict
-    processors: dict                # parameter -> the column type's conversion for this driver
+def _on(connection: DriverConnection | None) -> DriverConnection | OnConnection:
+    return OnConnection(db.session.connection()) if connection is None else connection
 
 
-_DRIVEN: dict[tuple[str, str], dict[str, _Driven]] = {}
-
-
-def _driven(dialect) -> dict[str, _Driven]:
-    key = (dialect.name, dialect.paramstyle)
-    if key not in _DRIVEN:
-        out = {}
-        for name, statement in _statements(dialect.name).items():
-            compiled = statement.compile(dialect=dialect)
-            rendered = {param: bind for bind, param in compiled.bind_names.items()}   # name in the SQL -> bind
-            processors = {}
-            for param, bind in rendered.items():
-                process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-                if process is not None:
-                    processors[param] = process
-            out[name] = _Driven(compiled.string, tuple(compiled.positiontup) if compiled.positional else None,
-                                {p: b.value for p, b in rendered.items() if not b.required}, processors)
-        _DRIVEN[key] = out
-    return _DRIVEN[key]
-
-
-def _run(connection, name: str, params: dict) -> tuple | None:
-    """Run one of the write's statements inside the connection's transaction;
-    the first row it returns, if any. A constraint it meets raises the
-    driver's IntegrityError (see conflict_errors)."""
-    if not connection.in_transaction():
-        connection.begin()   # SQLite: BEGIN IMMEDIATE under write_intent(), in the writers' queue
-    statement = _driven(connection.dialect)[name]
-    values = {**statement.defaults, **params}   # exactly the statement's parameters
-    for param, process in statement.processors.items():
-        values[param] = process(values[param])
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        cursor.execute(statement.sql, [values[k] for k in statement.order] if statement.order is not None
-                       else values)
-        return cursor.fetchone() if cursor.description else None
-    finally:
-        cursor.close()
+def _first(connection: DriverConnection | OnConnection, name: str, params: dict) -> tuple | None:
+    """Run one of the vote's prebuilt statements on the driver's cursor: the
+    first row it returns, if any. A constraint it meets raises the driver's
+    IntegrityError (see conflict_errors)."""
+    return connection.first(f"votes.{name}", lambda: _statements(connection.dialect.name)[name], params)
 
 
 def conflict_errors(connection) -> tuple[type[Exception], ...]:
@@ -313,7 +281,7 @@ def conflict_errors(connection) -> tuple[type[Exception], ...]:
 def _count_in(connection, ballot: Ballot, day: date, step: int = 1) -> int | None:
     """Add `step` to the voter's count for the day, within the quota; the row
     stays locked to this transaction. None when the quota is used up."""
-    row = _run(connection, "count_in", {
+    row = _first(connection, "count_in", {
         "c": ballot.contest_id, "v": ballot.voter_id, "d": day, "step": step, "quota": ballot.quota})
     return row[0] if row else None
 
@@ -328,7 +296,8 @@ def record(ballot: Ballot, *, connection=None, now: datetime | None = None, cloc
     is stamped before the window closes. Runs on the session's connection
     unless given one."""
     read_clock = (lambda: now) if now is not None else clock
-    connection = connection or db.session.connection()
+    connection = _on(connection)
+    connection.begin_write()
     day = vote_day(read_clock())
     while True:
         used = _count_in(connection, ballot, day)
@@ -345,50 +314,45 @@ def record(ballot: Ballot, *, connection=None, now: datetime | None = None, cloc
         day = vote_day(stamp)
     if not ballot.opens <= stamp < ballot.closes:
         raise VoteRefused(403, _("Voting closed before your vote arrived."))
-    (head,) = _run(connection, "head", {"e": ballot.entry_id, "c": ballot.contest_id})
+    (head,) = _first(connection, "head", {"e": ballot.entry_id, "c": ballot.contest_id})
     row = _Row(ballot.contest_id, ballot.entry_id, ballot.voter_id, day, stamp, ballot.request_id, ballot.ip_hash,
                ballot.ip_prefix, ballot.device_hash)
     chain = chain_link(head, row)
-    (vote_id,) = _run(connection, "add", {**row._asdict(), "status": "valid", "chain": chain})
-    _run(connection, "advance", {"e": ballot.entry_id, "chain": chain})
+    (vote_id,) = _first(connection, "add", {**row._asdict(), "status": "valid", "chain": chain})
+    _first(connection, "advance", {"e": ballot.entry_id, "chain": chain})
     return VoteOutcome(vote_id, day, ballot.quota - used)
 
 
 def _replayed_or_refused(ballot: Ballot, day: date, otherwise: VoteRefused, connection=None) -> VoteOutcome:
     """A replayed request (the same key) gets its first answer again; a second
     vote for the entry that day is told so; anything else gets `otherwise`."""
-    connection = connection or db.session.connection()
-    used = connection.scalar(select(VoterDay.used).where(
-        VoterDay.contest_id == ballot.contest_id, VoterDay.voter_id == ballot.voter_id, VoterDay.day == day)) or 0
-    remaining = max(ballot.quota - used, 0)
-    earlier = connection.execute(select(Vote.id, Vote.day).where(Vote.request_id == ballot.request_id)).first()
+    connection = _on(connection)
+    used = _first(connection, "used", {"c": ballot.contest_id, "v": ballot.voter_id, "d": day})
+    remaining = max(ballot.quota - (used[0] if used else 0), 0)
+    earlier = _first(connection, "earlier", {"request_id": ballot.request_id})
     if earlier is not None:
-        return VoteOutcome(earlier.id, earlier.day, remaining, replayed=True)
-    if connection.scalar(select(Vote.id).where(Vote.voter_id == ballot.voter_id, Vote.entry_id == ballot.entry_id,
-                                               Vote.day == day)):
+        return VoteOutcome(earlier[0], earlier[1], remaining, replayed=True)
+    if _first(connection, "repeat", {"v": ballot.voter_id, "e": ballot.entry_id, "d": day}):
         raise VoteRefused(409, _("You have already voted for this entry today. Come back tomorrow."), remaining)
     otherwise.remaining = remaining if otherwise.remaining is None else otherwise.remaining
     raise otherwise
 
 
-@contextmanager
-def hot_connection() -> Iterator[Connection]:
-    """A Core connection of the vote's own: the hot path reads and writes a
-    few rows and needs none of the ORM session's unit of work."""
-    with db.engine.connect() as connection:
-        yield connection
+def hot_connection() -> DriverConnection:
+    """A pooled connection of the vote's own, used at the driver's level: the
+    hot path reads and writes a few rows and needs none of the ORM session's
+    unit of work nor SQLAlchemy's per-statement work."""
+    return DriverConnection(db.engine)
 
 
-def write(connection: Connection, ballot: Ballot) -> VoteOutcome:
+def write(connection: DriverConnection, ballot: Ballot) -> VoteOutcome:
     """On the hot connection, after the ballot's reads: record and commit. On
-    SQLite the reads' transaction ends first, so the write lock is held for
+    SQLite the reads ran without a transaction, so the write lock is held for
     the write's own statements only. A repeat or a replayed key met by the
     database's constraints is rolled back and answered by after_conflict()."""
-    end_reads(connection)
     try:
-        with write_intent():
-            outcome = record(ballot, connection=connection)
-            connection.commit()
+        outcome = record(ballot, connection=connection)
+        connection.commit()
     except conflict_errors(connection):
         connection.rollback()
         return after_conflict(ballot, connection=connection)
