@@ -149,4 +149,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(judge_bp, url_prefix="/judge")
     app.register_blueprint(vote_bp)
+    from .vote import hot_path
+
+    hot_path.install(app)
     app.register_blueprint(showcase_bp)

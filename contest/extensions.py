@@ -1,4 +1,7 @@
 """The one instance of each Flask extension."""
+from functools import lru_cache
+
+from babel import Locale
 from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -33,14 +36,21 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 
 
-def select_locale() -> str:
+@lru_cache(maxsize=8)
+def _locale(identifier: str) -> Locale:
+    # Flask-Babel parses a name on every request, and Babel looks for the
+    # locale's data file each time; a Locale object is taken as it is.
+    return Locale.parse(identifier)
+
+
+def select_locale() -> Locale:
     from flask import current_app
 
     # Commands and jobs run outside a request: they speak the default language.
     wanted = request.cookies.get("lang") if has_request_context() else None
     if wanted in current_app.config["LANGUAGES"]:
-        return wanted
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return _locale(wanted)
+    return _locale(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 babel = Babel()

@@ -14,13 +14,13 @@ from sqlalchemy.orm import selectinload
 
 from ..db_events import reads_first
 from ..entrant.receipt import status_qr_svg
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from ..files.views import h5_src_for
 from ..models import Contest, Entry
 from ..models.timestamps import utcnow
 from ..policies import can_vote
 from ..services import accounts, audit, votes
-from . import captcha, limits
+from . import captcha, hot_path, limits
 
 bp = Blueprint("vote", __name__)
 PER_PAGE = 24
@@ -111,16 +111,12 @@ def _address() -> str:
     return audit.hash_ip(request.remote_addr) or "-"
 
 
-@limiter.request_filter
-def _counts_its_own_limits() -> bool:
-    """The vote is left out of Flask-Limiter's per-request evaluation, which
-    cost more than the vote's SQL: it counts its own limits (limits.hit)."""
-    return request.endpoint == "vote.cast"
-
-
 @bp.route("/vote/<slug>/<number>", methods=["POST"])
-@reads_first   # anything read through the session meanwhile does not take the write lock
+@limiter.exempt   # counts its own limits (limits.hit); hot_path.install keeps it out of the limiter's hook
+@csrf.exempt      # the token comes in the header, checked first thing (hot_path.check_csrf_header)
+@reads_first      # anything read through the session meanwhile does not take the write lock
 def cast(slug: str, number: str):
+    hot_path.check_csrf_header()
     # The busiest route: the voter is read with the contest and the entry in one
     # query (session id and version checked as the login loader does), not
     # loaded through Flask-Login's ORM user.
