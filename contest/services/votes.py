@@ -98,8 +98,8 @@ def _salt() -> bytes:
     return current_app.config["IP_HASH_SALT"].encode()
 
 
-def _hash(kind: str, value: str) -> str:
-    return hmac.new(_salt(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+def _hash(kind: str, value: str, salt: bytes | None = None) -> str:
+    return hmac.digest(salt or _salt(), f"{kind}:{value}".encode(), "sha256").hex()
 
 
 def ip_prefix(ip: str) -> str:
@@ -108,8 +108,9 @@ def ip_prefix(ip: str) -> str:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return ip
-    bits = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
+    if address.version == 4:   # the same text as ip_network(.../24), for a fraction of its cost
+        return f"{ipaddress.IPv4Address(int(address) & 0xFFFFFF00)}/24"
+    return str(ipaddress.ip_network(f"{address}/48", strict=False))
 
 
 def chain_link(previous: str, vote: Vote) -> str:
@@ -215,10 +216,12 @@ def ballot_for(contest: Contest | VoteSettings, entry_id: int | None, voter: Use
         raise VoteRefused(403, _("This vote is open to residents of %(districts)s only.",
                                  districts="、".join(contest.voting_districts)))
     # A key names one request: the same key for another entry or contest is another request.
-    request_id = _hash("request", f"{voter.id}:{contest.id}:{entry_id}:{idempotency_key}") if idempotency_key \
-        else uuid.uuid4().hex
+    salt = _salt()
+    request_id = _hash("request", f"{voter.id}:{contest.id}:{entry_id}:{idempotency_key}", salt) \
+        if idempotency_key else uuid.uuid4().hex
     return Ballot(contest.id, entry_id, voter.id, contest.votes_per_day, contest.voting_start, contest.voting_end,
-                  request_id, _hash("ip", ip), _hash("prefix", ip_prefix(ip)), _hash("device", device))
+                  request_id, _hash("ip", ip, salt), _hash("prefix", ip_prefix(ip), salt),
+                  _hash("device", device, salt))
 
 
 class _Row(NamedTuple):
