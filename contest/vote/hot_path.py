@@ -1,16 +1,16 @@
-"""The vote is the busiest route, and two app-wide request hooks cost it more
-than its own SQL. It does their work its own way:
+"""The vote is the busiest route, and the app-wide request hooks of two
+extensions cost it more than its own SQL. It does their work its own way:
 
-- Flask-Limiter's per-request evaluation is skipped for it: the vote counts
-  its own limits, one storage call each (limits.py);
+- Flask-Limiter's hooks (evaluation, headers, clean-up) are skipped for it:
+  the vote counts its own limits, one storage call each (limits.py);
 - Flask-WTF's check parses the body as a form before it looks at the
   header; the vote is an XHR whose token comes in the header only, so it is
-  exempt from the hook and calls check_csrf_header(), the same validation
-  without the form."""
+  exempt (and its hook skipped) and calls check_csrf_header(), the same
+  validation without the form."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 
 from flask import Flask, current_app, g, request
 from flask_wtf.csrf import CSRFError, same_origin, validate_csrf
@@ -41,19 +41,32 @@ def check_csrf_header() -> None:
     g.csrf_valid = True
 
 
-def _not_for_the_vote(hook: Callable) -> Callable:
+def _skipped_for_the_vote(hook: Callable, passes_through: bool) -> Callable:
+    """The hook, except on the vote: before and teardown hooks do nothing
+    there, after-request hooks hand the response back unchanged."""
     @wraps(hook)
-    def before_request():
-        if request.endpoint != ENDPOINT:
-            return hook()
-        return None
-    return before_request
+    def wrapped(*args):
+        if request.endpoint == ENDPOINT:
+            return args[0] if passes_through else None
+        return hook(*args)
+    return wrapped
+
+
+def _skipped(hook: Callable) -> bool:
+    owner = hook.args[0] if isinstance(hook, partial) and hook.args else getattr(hook, "__self__", None)
+    if owner is limiter:
+        return True
+    return getattr(hook, "__module__", "") == "flask_wtf.csrf" and getattr(hook, "__name__", "") == "csrf_protect"
 
 
 def install(app: Flask) -> None:
-    """After the extensions: leave the vote out of Flask-Limiter's hook."""
-    hooks = app.before_request_funcs.setdefault(None, [])
-    evaluate = limiter._check_request_limit
-    if evaluate not in hooks:
-        raise RuntimeError("Flask-Limiter's request hook was not found: is the limiter initialised?")
-    hooks[:] = [_not_for_the_vote(hook) if hook == evaluate else hook for hook in hooks]
+    """After the extensions: leave the vote out of Flask-Limiter's hooks and
+    Flask-WTF's (the view is exempt from both anyway)."""
+    found = 0
+    for hooks, passes_through in ((app.before_request_funcs, False), (app.after_request_funcs, True),
+                                  (app.teardown_request_funcs, False)):
+        app_wide = hooks.get(None, [])
+        found += sum(map(_skipped, app_wide))
+        hooks[None] = [_skipped_for_the_vote(h, passes_through) if _skipped(h) else h for h in app_wide]
+    if found < 2:
+        raise RuntimeError("the limiter's and the CSRF hooks were not found: are the extensions initialised?")
