@@ -116,7 +116,13 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
+    from sqlalchemy.orm import configure_mappers
+
     from . import models  # noqa: F401  (register the models with the metadata)
+
+    # Now rather than at a worker's first query: with gunicorn's preload_app the
+    # master does it once for every worker.
+    configure_mappers()
     from .services.accounts import load_user_from_session
 
     login_manager.user_loader(load_user_from_session)
