@@ -1,7 +1,6 @@
 """Writing the audit trail. Raw IPs are never stored, only a salted hash."""
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from flask import current_app, has_request_context, request
@@ -19,8 +18,7 @@ def request_ip() -> str | None:
 def hash_ip(ip: str | None) -> str | None:
     if not ip:
         return None
-    salt = current_app.config["IP_HASH_SALT"].encode()
-    return hmac.new(salt, ip.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(current_app.config["IP_HASH_SALT"].encode(), ip.encode(), "sha256").hex()
 
 
 def record(

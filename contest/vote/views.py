@@ -131,9 +131,10 @@ def cast(slug: str, number: str):
         if not (limits.hit("VOTE_LIMIT_PER_ACCOUNT", "vote-account", str(voter.id))
                 & limits.hit("VOTE_LIMIT_PER_IP", "vote-ip", address)):
             return _answer(429, _("Too many votes in a short time. Please wait a minute and try again."))
-        payload = request.get_json(silent=True) or {}
         busy = not limits.under("VOTE_CAPTCHA_AFTER", "vote-address", address)
-        if busy and not captcha.solved_recently(voter.id) and not captcha.check(payload.get("captcha"), voter.id):
+        # The body holds nothing but a captcha answer: read only when one is needed.
+        if busy and not captcha.solved_recently(voter.id) and not captcha.check(
+                (request.get_json(silent=True) or {}).get("captcha"), voter.id):
             return _answer(428, _("Many votes come from your network. Please type the characters in the picture."),
                            captcha=url_for("vote.captcha_picture", t=secrets.token_hex(4)))
         limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
