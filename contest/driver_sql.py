@@ -74,7 +74,7 @@ class DriverConnection:
     write as every request's writes start (SQLite: in the writers' queue with
     BEGIN IMMEDIATE); commit() and rollback() end it through the dialect, which
     also leaves the queue. Closing returns the connection to the pool, which
-    rolls back whatever was left."""
+    rolls back whatever was left; one the server dropped is discarded."""
 
     def __init__(self, engine: Engine):
         self.dialect = engine.dialect
@@ -104,7 +104,11 @@ class DriverConnection:
     def __enter__(self) -> DriverConnection:
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, _type, error, _tb) -> None:
+        # SQLAlchemy's own statements would have told the pool; these ran beside it.
+        if isinstance(error, self.dialect.loaded_dbapi.Error) and self.dialect.is_disconnect(
+                error, self._pooled.dbapi_connection, None):
+            self._pooled.invalidate(error)   # a connection the server dropped is not handed out again
         self.close()
 
 
