@@ -12,7 +12,7 @@ own (dropped at the end). Each is served by gunicorn with 4 sync workers
 (voter, entry) pair with a fresh Idempotency-Key as the vote button sends. A
 repeated pair is refused with 409 and counted apart. Every request counts:
 nothing is excluded as warm-up (each worker's first requests open its
-database connections and load the translations).
+database connections).
 
 Printed for each database: the answers by status, connection errors, votes/s
 (200 not replayed, per second of the whole run), p50/p99 latency over every
@@ -21,9 +21,9 @@ missing, doubled = rows no answer accepted), the hash chains and kept tallies
 checked by recount(), and errors in gunicorn's log. ratio = votes/s divided
 by the inserts/s of a bare Flask route (one INSERT per request into its own
 WAL-mode SQLite file, BEGIN IMMEDIATE, busy_timeout, one connection per
-worker) served by the same gunicorn helper, 4 workers, access log on and
-written by the same logger class as in the project's gunicorn.conf.py, driven
-by the same load for the same time.
+worker) served by the same gunicorn helper, 4 workers, preloaded, access log
+on and written by the same logger class as in the project's gunicorn.conf.py,
+driven by the same load for the same time.
 Exit status 1 when a vote was lost or doubled, a chain broke, a tally drifted,
 or a request got a 5xx or a connection error. A PostgreSQL run prints its
 own line first:
@@ -307,9 +307,10 @@ def baseline_run(args) -> dict:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("CREATE TABLE votes (id INTEGER PRIMARY KEY, at TEXT NOT NULL)")
         # Gunicorn() serves `app:app` from the project: GUNICORN_CMD_ARGS moves it to the bare module,
-        # skips the project's gunicorn.conf.py but keeps its access log and logger, so both servers log alike.
+        # skips the project's gunicorn.conf.py but keeps its access log, logger and preload, so both servers
+        # start and log alike.
         env = {"BENCH_BARE_DB": str(db_path), "PYTHONPATH": str(ROOT),
-               "GUNICORN_CMD_ARGS": f"-c /dev/null --chdir {workdir} --access-logfile - "
+               "GUNICORN_CMD_ARGS": f"-c /dev/null --chdir {workdir} --access-logfile - --preload "
                                     f"--logger-class contest.gunicorn_logging.AccessLogger"}
         with Gunicorn(env, workers=WORKERS, log_dir=workdir) as server:
             status, body = server.request("GET", "/")

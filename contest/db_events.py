@@ -141,9 +141,7 @@ def install_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if _begin_immediately():
-            # Through SQLAlchemy, so that "database is locked" arrives as its OperationalError.
-            queued(conn.connection, lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"))
-        else:
-            # A plain BEGIN cannot meet a lock: straight to the driver, which costs a fraction of a statement.
-            conn.connection.dbapi_connection.execute("BEGIN")
+        if not _begin_immediately():
+            conn.exec_driver_sql("BEGIN")
+            return
+        queued(conn.connection, lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"))

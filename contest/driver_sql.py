@@ -8,6 +8,7 @@ conversions in both directions, so values go in and come out exactly as
 SQLAlchemy would have converted them."""
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -24,13 +25,17 @@ class Prepared(NamedTuple):
     results: tuple[Callable | None, ...]   # per returned column: its conversion, if any
 
 
-_PREPARED: dict[tuple[str, str, str], Prepared] = {}
+# Per dialect object: its conversions close over it (an engine's own json_serializer, say), and two
+# drivers of one database render different SQL (psycopg's casts).
+_PREPARED: weakref.WeakKeyDictionary[Dialect, dict[str, Prepared]] = weakref.WeakKeyDictionary()
 
 
 def prepare(dialect: Dialect, name: str, build: Callable[[], Any]) -> Prepared:
-    """The statement `build()` makes, compiled for `dialect`, once per (dialect, name)."""
-    key = (dialect.name, dialect.paramstyle, name)
-    if key not in _PREPARED:
+    """The statement `build()` makes, compiled for `dialect`, once per
+    dialect and name: a name stands for one statement. Columns whose
+    conversion needs the driver's column type (Numeric on psycopg) are refused."""
+    prepared = _PREPARED.setdefault(dialect, {})
+    if name not in prepared:
         statement = build()
         compiled = statement.compile(dialect=dialect)
         rendered = {param: bind for bind, param in compiled.bind_names.items()}   # name in the SQL -> bind
@@ -39,11 +44,14 @@ def prepare(dialect: Dialect, name: str, build: Callable[[], Any]) -> Prepared:
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 binds[param] = process
-        results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
-                        for column in statement.exported_columns)
-        _PREPARED[key] = Prepared(compiled.string, tuple(compiled.positiontup) if compiled.positional else None,
+        try:
+            results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
+                            for column in statement.exported_columns)
+        except TypeError as error:
+            raise ValueError(f"{name}: a returned column's conversion needs the driver's column type") from error
+        prepared[name] = Prepared(compiled.string, tuple(compiled.positiontup) if compiled.positional else None,
                                   {p: b.value for p, b in rendered.items() if not b.required}, binds, results)
-    return _PREPARED[key]
+    return prepared[name]
 
 
 def first(driver_connection, statement: Prepared, params: dict) -> tuple | None:

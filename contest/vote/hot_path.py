@@ -52,21 +52,30 @@ def _skipped_for_the_vote(hook: Callable, passes_through: bool) -> Callable:
     return wrapped
 
 
-def _skipped(hook: Callable) -> bool:
+def _extension_of(hook: Callable) -> str | None:
     owner = hook.args[0] if isinstance(hook, partial) and hook.args else getattr(hook, "__self__", None)
     if owner is limiter:
-        return True
-    return getattr(hook, "__module__", "") == "flask_wtf.csrf" and getattr(hook, "__name__", "") == "csrf_protect"
+        return "limiter"
+    if getattr(hook, "__module__", "") == "flask_wtf.csrf" and getattr(hook, "__name__", "") == "csrf_protect":
+        return "csrf"
+    return None
 
 
 def install(app: Flask) -> None:
-    """After the extensions: leave the vote out of Flask-Limiter's hooks and
-    Flask-WTF's (the view is exempt from both anyway)."""
-    found = 0
+    """After the extensions: leave the vote out of Flask-Limiter's hooks (its
+    check, its headers, its clean-up) and Flask-WTF's check; the view is
+    exempt from both anyway, so a hook not found here costs time, not safety."""
+    found = []
     for hooks, passes_through in ((app.before_request_funcs, False), (app.after_request_funcs, True),
                                   (app.teardown_request_funcs, False)):
-        app_wide = hooks.get(None, [])
-        found += sum(map(_skipped, app_wide))
-        hooks[None] = [_skipped_for_the_vote(h, passes_through) if _skipped(h) else h for h in app_wide]
-    if found < 2:
-        raise RuntimeError("the limiter's and the CSRF hooks were not found: are the extensions initialised?")
+        wrapped = []
+        for hook in hooks.get(None, []):
+            extension = _extension_of(hook)
+            if extension:
+                found.append(extension)
+                hook = _skipped_for_the_vote(hook, passes_through)
+            wrapped.append(hook)
+        hooks[None] = wrapped
+    if sorted(found) != ["csrf", "limiter", "limiter", "limiter"]:
+        raise RuntimeError(f"expected Flask-WTF's hook and Flask-Limiter's three, found {found}: "
+                           "are the extensions initialised, and their versions the pinned ones?")

@@ -59,9 +59,16 @@ def test_over_https_the_referrer_must_be_this_host(voting, client):
     assert same.status_code == 200 and _votes() == 1
 
 
-def test_the_limiter_hook_skips_the_vote_and_nothing_else(voting, make_app):
+def test_the_limiter_hook_skips_the_vote_and_nothing_else(voting, make_app, monkeypatch):
+    from flask import request
+
+    from contest.extensions import limiter
+
     contest, entries = voting
     app = make_app(LOGIN_LIMIT_PER_IP="2 per hour")
+    seen = []
+    identify = limiter.identify_request
+    monkeypatch.setattr(limiter, "identify_request", lambda: seen.append(request.endpoint) or identify())
     client = app.test_client()
     login(client, factories.user())
     db.session.commit()
@@ -76,6 +83,8 @@ def test_the_limiter_hook_skips_the_vote_and_nothing_else(voting, make_app):
     answers = [client.post(_url(contest, e), json={}, headers={"X-CSRFToken": token}) for e in entries[:3]]
     assert [r.status_code for r in answers] == [200, 200, 200] and _votes() == 3
     assert "X-RateLimit-Remaining" not in answers[0].headers
+    # The limiter looked at every other request and never at a vote.
+    assert "accounts.login" in seen and "vote.gallery" in seen and "vote.cast" not in seen
 
 
 def test_the_vote_keeps_its_own_rate_limits(voting, make_app):

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
+from gunicorn.instrument.statsd import Statsd
 
 from contest.gunicorn_logging import AccessLogger
 
@@ -16,9 +17,11 @@ ENVIRON = {
 }
 
 
-def _line(logger_class, log_format):
+def _line(logger_class, log_format, **settings):
     cfg = Config()
     cfg.set("access_log_format", log_format)
+    for name, value in settings.items():
+        cfg.set(name, value)
     logger = logger_class(cfg)
     logger.now = lambda: "[30/Nov/2026:10:00:00 +0800]"
     response = SimpleNamespace(status="200 OK", sent=145,
@@ -42,3 +45,25 @@ def test_the_default_line_reads_as_expected():
     line = _line(AccessLogger, Config().access_log_format)
     assert line == ('203.0.113.9 - user [30/Nov/2026:10:00:00 +0800] "POST /vote/gs-2026/GS-A-00001?x=1 HTTP/1.1" '
                     '200 145 "https://example.cn/vote/gs-2026" "Mozilla/5.0 MicroMessenger/8.0"')
+
+
+def test_a_logging_config_gets_every_atom():
+    # A formatter of a logging config may read header atoms from the record's arguments.
+    cfg = Config()
+    cfg.set("logconfig_dict", {"version": 1})
+    logger = AccessLogger(cfg)
+    response = SimpleNamespace(status="200 OK", sent=1, headers=[("Content-Type", "application/json")])
+    atoms = logger.atoms(response, SimpleNamespace(headers=[("USER-AGENT", "x")]), dict(ENVIRON),
+                         timedelta(microseconds=5))
+    assert atoms["{user-agent}i"] == "x" and atoms["{content-type}o"] == "application/json"
+
+
+def test_with_statsd_it_is_gunicorns_statsd_logger_with_the_same_line():
+    cfg = Config()
+    cfg.set("statsd_host", "127.0.0.1:8125")
+    logger = AccessLogger(cfg)
+    try:
+        assert isinstance(logger, Statsd)
+    finally:
+        logger.sock.close()
+    assert isinstance(AccessLogger(Config()), Logger) and not isinstance(AccessLogger(Config()), Statsd)
