@@ -73,7 +73,16 @@ def first(driver_connection, statement: Prepared, params: dict) -> tuple | None:
                  for value, process in zip(row, statement.results, strict=True))
 
 
-class DriverConnection:
+class _Runs:
+    """first() for a connection whose driver connection is `driver`."""
+    dialect: Dialect
+    driver: Any
+
+    def first(self, name: str, build: Callable[[], Any], params: dict) -> tuple | None:
+        return first(self.driver, prepare(self.dialect, name, build), params)
+
+
+class DriverConnection(_Runs):
     """A connection from the engine's pool used at the driver's level.
 
     Reads outside a write run on their own (SQLite: each statement its own
@@ -89,9 +98,6 @@ class DriverConnection:
         self._pooled = engine.raw_connection()
         self.driver = self._pooled.driver_connection
         self.writing = False
-
-    def first(self, name: str, build: Callable[[], Any], params: dict) -> tuple | None:
-        return first(self.driver, prepare(self.dialect, name, build), params)
 
     def begin_write(self) -> None:
         if not self.writing:
@@ -120,7 +126,7 @@ class DriverConnection:
         self.close()
 
 
-class OnConnection:
+class OnConnection(_Runs):
     """The same calls on a SQLAlchemy connection (a session's), inside its
     transaction: for the code paths that share the vote's statements but run
     within a caller's unit of work."""
@@ -128,9 +134,7 @@ class OnConnection:
     def __init__(self, connection):
         self.connection = connection
         self.dialect = connection.dialect
-
-    def first(self, name: str, build: Callable[[], Any], params: dict) -> tuple | None:
-        return first(self.connection.connection.driver_connection, prepare(self.dialect, name, build), params)
+        self.driver = connection.connection.driver_connection
 
     def begin_write(self) -> None:
         if not self.connection.in_transaction():

@@ -178,9 +178,9 @@ _SETTINGS = (Contest.id, Contest.voting_enabled, Contest.voting_start, Contest.v
              Contest.vote_round_id, Contest.voting_districts)
 
 
-@lru_cache(maxsize=1)
 def _context_query():
-    """Built once with bound parameters: building it anew cost more than running it."""
+    """The contest's vote settings, the entry in its vote and the voter, in
+    one statement with bound parameters (built once, in _statements)."""
     in_round = or_(Contest.vote_round_id.is_(None), Entry.id.in_(
         select(RoundEntry.entry_id).where(RoundEntry.round_id == Contest.vote_round_id)))
     return (select(*_SETTINGS, Entry.id, User.id, User.district).select_from(Contest)
