@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from .config import RELAXED_ENVS
 from .db_events import write_intent
+from .demo import seed as demo
 from .extensions import db
 from .models import ROLES, Unit
-from .services import accounts, demo
+from .services import accounts
 from .services.errors import ServiceError, ValidationErrors
 
 admin_cli = AppGroup("admin", help="Accounts and roles.")

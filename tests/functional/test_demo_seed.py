@@ -1,9 +1,9 @@
+from contest.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from contest.extensions import db
 from contest.models import Category, Contest, Programme, Unit, User
 from contest.models.timestamps import utcnow
 from contest.phases import shanghai_year
 from contest.services import accounts, contests
-from contest.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 REQUIRED_UNITS = {
     "市委网信办", "市教育局", "市总工会", "团市委", "市妇联", "中国人民银行珠海中心支行", "珠海传媒集团",

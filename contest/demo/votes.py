@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 from ..extensions import db
 from ..models import Contest, Entry, Programme, User
 from ..phases import shanghai_year
-from . import contests, vote_flags, votes
+from ..services import contests, vote_flags, votes
 
 ORDINARY_VOTERS = 80
 BURST_ACCOUNTS = 22

@@ -10,25 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from ..demo import programme_2020 as data
-from ..demo import stories
 from ..extensions import db
-from ..models import Entry, JudgeAssignment, Programme, SensitiveTerm, Unit, User
+from ..models import Programme, SensitiveTerm, Unit, User
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI, shanghai_year
-from . import (
-    accounts,
-    assigning,
-    contests,
-    demo_votes,
-    entries,
-    judge_scores,
-    publicity,
-    results,
-    rounds,
-    screening,
-    uploads,
-)
+from ..services import accounts, contests, entries, screening, uploads
+from . import stories
+from .judging import demo_organiser, seed_judging, seed_results
+from .programme import ProgrammeData, load
+from .votes import seed_votes
 
 DEMO_PASSWORD = "haowangmin2020"
 # phone, name, role, unit (None for roles without a unit)
@@ -60,9 +50,9 @@ def is_seeded() -> bool:
     return db.session.scalar(select(Programme.id).limit(1)) is not None
 
 
-def seed_units() -> dict[str, Unit]:
+def seed_units(data: ProgrammeData) -> dict[str, Unit]:
     units = {u.name: u for u in db.session.scalars(select(Unit))}
-    for row in data.UNITS:
+    for row in data.units:
         if row["name"] not in units:
             unit = Unit(name=row["name"], kind=row["kind"], district=row["district"])
             db.session.add(unit)
@@ -75,16 +65,16 @@ def _dates(start: datetime) -> dict[str, datetime]:
     return {name: start + timedelta(days=days) for name, days in LAYOUT.items()}
 
 
-def _seed_programme(year: int, units: dict[str, Unit], starts: list[datetime],
+def _seed_programme(data: ProgrammeData, year: int, units: dict[str, Unit], starts: list[datetime],
                     voting_forced: list[bool]) -> Programme:
     programme = contests.save_programme(None, None, {
         "year": year,
-        "title": data.PROGRAMME["title"].replace("2020", str(year)),
-        "description": data.PROGRAMME["description_html"],
-        "lead_unit": units[data.PROGRAMME["lead_unit"]],
+        "title": data.programme["title"].replace("2020", str(year)),
+        "description": data.programme["description_html"],
+        "lead_unit": units[data.programme["lead_unit"]],
     })
     yy = f"{year % 100:02d}"
-    for spec, start, force_vote in zip(data.CONTESTS, starts, voting_forced, strict=False):
+    for spec, start, force_vote in zip(data.contests, starts, voting_forced, strict=False):
         elig = spec["eligibility"]
         voting = spec["voting"] or force_vote
         values = {
@@ -207,93 +197,11 @@ def seed_entries(programme: Programme, people: list[User], unit_admin: User | No
                                      guardian_name=f"{person.real_name[0]}家长")
                 outcome = outcomes[i % len(outcomes)]
                 if outcome != "submitted":
-                    organiser = organiser or _organiser_for(contest)
+                    organiser = organiser or demo_organiser()
                     screening.screen_entry(organiser, entry, {"accepted": "accept", "returned": "return",
                                                               "rejected": "reject"}[outcome], REASONS.get(outcome))
                 made += 1
     return made
-
-
-DEMO_CRITERIA = (
-    ("思想内容", 40, "主题鲜明，导向正确，内容真实感人。"),
-    ("艺术表现", 30, "结构完整，表达生动，富有感染力。"),
-    ("传播价值", 30, "贴近网民，具有示范和传播意义。"),
-)
-
-
-def seed_judging(programme: Programme, now: datetime) -> None:
-    """An 初评 round for every contest past screening: open and half scored
-    while judging runs, scored and finalised once it has ended."""
-    judges = list(db.session.scalars(select(User).where(User.phone.in_(("13800000005", "13800000006")))))
-    organiser = _organiser_for(None)
-    if len(judges) < 2 or organiser is None:
-        return
-    for contest in programme.contests:
-        phase = contests.phase(contest, now)
-        if phase in ("upcoming", "collecting", "screening") or not contest.judging_start:
-            continue
-        cats = [c for c in contest.categories if any(e.category_id == c.id and e.status == "accepted"
-                                                     for e in db.session.scalars(select(Entry).where(
-                                                         Entry.contest_id == contest.id)))]
-        if not cats:
-            continue
-        rnd = rounds.save_round(organiser, contest, None, {
-            "name": "初评", "categories": cats, "judges_per_entry": 2, "aggregation": "trimmed",
-            "advance_rule": "top_n", "advance_value": 3, "blind": True,
-            "opens_at": contest.judging_start, "closes_at": contest.judging_end})
-        for name, points, guidance in DEMO_CRITERIA:
-            rounds.save_criterion(organiser, rnd, None, {"name": name, "max_points": points, "guidance": guidance})
-        for cat in cats:
-            for judge in judges:
-                rounds.add_judge(organiser, rnd, cat, judge)
-        assigning.assign_judges(organiser, rnd)
-        rounds.open_round(organiser, rnd, now=contest.judging_start)
-        still_judging = phase in ("judging", "voting")
-        rng = random.Random(rnd.id)
-        items = db.session.scalars(select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)
-                                   .order_by(JudgeAssignment.id)).all()
-        during = contest.judging_start + timedelta(hours=2)
-        done_by: dict[int, int] = {}
-        for item in items:
-            done_by[item.judge_id] = done_by.get(item.judge_id, 0) + 1
-            if still_judging and item.judge_id == judges[1].id and done_by[item.judge_id] % 2 == 0:
-                continue   # 评委李老师 is halfway through
-            judge = next(j for j in judges if j.id == item.judge_id)
-            values = {str(c.id): round(c.max_points * rng.uniform(0.55, 0.95)) for c in rnd.criteria}
-            judge_scores.record_score(judge, item, values, "立意清晰，表达真挚。", final=True, now=during)
-        if not still_judging:
-            rounds.close_round(organiser, rnd)
-            rounds.finalise_round(organiser, rnd)
-
-
-def seed_results(programme: Programme, now: datetime) -> None:
-    """For each contest whose judging is finalised and whose 公示 has begun:
-    one of each prize per category from the ranking, the winner of each
-    category recommended to the province; the list publicised, and where the
-    results date has passed, published as final."""
-    organiser = _organiser_for(None)
-    for contest in programme.contests:
-        if organiser is None or not contest.publicity_start or now < contest.publicity_start \
-                or results.judging_round(contest) is None:
-            continue
-        results.save_settings(organiser, contest, {
-            "judge_weight": "1", "vote_weight": "0", "vote_mapping": "rank", "round_id": None,
-            "award_counts": {str(c.id): {"first": 1, "second": 1, "third": 1} for c in contest.categories}})
-        ranking = results.ranking(contest)
-        for cat in contest.categories:
-            results.apply_suggestions(organiser, contest, cat)
-            top = ranking.get(cat.id, [])[:1]
-            if top:
-                entry = db.session.get(Entry, top[0].entry_id)
-                results.set_recommendation(organiser, contest, entry, True, "主题鲜明，感染力强，传播效果好。")
-        days = max(1, (contest.publicity_end - contest.publicity_start).days) if contest.publicity_end else 7
-        version = publicity.publish_publicity(organiser, contest, days, now=contest.publicity_start)
-        if contest.results_at and now >= contest.results_at and now >= version.ends_at:
-            publicity.publish_final(organiser, contest, now=contest.results_at)
-
-
-def _organiser_for(contest) -> User | None:
-    return db.session.scalar(select(User).where(User.phone == "13800000002"))
 
 
 def existing_demo_accounts() -> list[tuple[str, str, str, str | None]]:
@@ -306,16 +214,17 @@ def existing_demo_accounts() -> list[tuple[str, str, str, str | None]]:
 def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str, str | None]]:
     """Build everything once; returns the demo accounts. Call only when empty."""
     now = now or utcnow()
-    units = seed_units()
+    data = load()
+    units = seed_units(data)
     # 2020 as it was: collecting from 1 May, everything long published.
     start_2020 = datetime(2020, 5, 1, 0, 0, tzinfo=SHANGHAI).astimezone(UTC)
-    n = len(data.CONTESTS)
-    _seed_programme(2020, units, [start_2020] * n, [False] * n)
+    n = len(data.contests)
+    _seed_programme(data, 2020, units, [start_2020] * n, [False] * n)
     # This year: the same activities, each placed so that today is in its phase.
     midnight = now.astimezone(SHANGHAI).replace(hour=9, minute=0, second=0, microsecond=0)
     starts = [(midnight - timedelta(days=PHASE_DAY[p])).astimezone(UTC)
               for p in CURRENT_PHASES]
-    _seed_programme(shanghai_year(now), units, starts, [p == "voting" for p in CURRENT_PHASES])
+    _seed_programme(data, shanghai_year(now), units, starts, [p == "voting" for p in CURRENT_PHASES])
     for phone, name, role, unit_name in DEMO_ACCOUNTS:
         if db.session.scalar(select(User.id).where(User.phone == phone)):
             continue
@@ -331,7 +240,7 @@ def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str, str | No
         seed_judging(programme, now)
         seed_results(programme, now)
     _entrants_own(now)
-    demo_votes.seed_votes(now, DEMO_PASSWORD)
+    seed_votes(now, DEMO_PASSWORD)
     db.session.flush()
     return list(DEMO_ACCOUNTS)
 
