@@ -8,6 +8,7 @@ from flask import Flask
 
 from . import config as cfg
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from .sessions import bind_sessions_to_clients
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,12 +106,10 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(ROOT / "translations"),
     )
     login_manager.init_app(app)
-    login_manager.session_protection = "basic"
-    # Flask-Login's own identifier is a bare sha512 of IP and browser, which a
-    # cookie holder could brute-force back to the IP: key it with the secret.
-    from .services.accounts import session_identifier
-
-    login_manager._session_identifier_generator = session_identifier
+    # Flask-Login's "basic" protection with an unkeyed identifier: replaced by
+    # the app's own keyed binding (contest/sessions.py).
+    login_manager.session_protection = None
+    bind_sessions_to_clients(app)
     login_manager.login_view = "accounts.login"
     from flask_babel import lazy_gettext as _l
 

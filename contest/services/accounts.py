@@ -128,13 +128,11 @@ def log_in(user: User, ip: str | None) -> None:
     audit.record(user, "account.login", user, ip=ip)
 
 
-def session_identifier() -> str:
-    """What Flask-Login's basic protection compares: this browser and address,
-    keyed with the secret so the cookie does not give the address away."""
-    from flask import request
-
-    base = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), base.encode(), hashlib.sha256).hexdigest()
+def session_identifier(secret: str, remote_addr: str | None, user_agent: str) -> str:
+    """What binds a login session to this browser and address, keyed with the
+    secret so that the cookie does not give the address away."""
+    base = f"{remote_addr}|{user_agent}"
+    return hmac.new(secret.encode(), base.encode(), hashlib.sha256).hexdigest()
 
 
 def end_sessions(user: User) -> None:
