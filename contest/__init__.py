@@ -39,13 +39,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
 
-    @app.teardown_request
-    def _close_spools(_exc):
-        from flask import g
-
-        for spool in g.pop("_spools", []):
-            spool.close()
-
     return app
 
 

@@ -19,7 +19,7 @@ from ..policies import (
     speaks_for_entry,
     unit_admin_units,
 )
-from ..requests import upload_limit
+from ..requests import upload_route
 from ..services import contests, entries, uploads
 from ..services.errors import ServiceError
 from .forms import EntryForm, StartForm, SubmitForm
@@ -151,7 +151,7 @@ def autosave(entry_id: int):
                    chars=entry.body_chars)
 
 
-@upload_limit("entrant.upload")
+@upload_route("entrant.upload", uploads.receive_file)
 def _upload_limit(view_args: dict) -> int | None:
     entry = db.session.get(Entry, view_args.get("entry_id", 0))
     return uploads.max_bytes(entry) if entry is not None else None

@@ -32,6 +32,13 @@ def max_bytes(entry: Entry) -> int:
     return mb * 1024 * 1024
 
 
+def receive_file() -> Spool:
+    """Where an upload route's request parser writes a file part: a spool in
+    the storage folder, hashed as it is written. This service owns it from
+    here: add_upload moves it into place; closing it otherwise deletes it."""
+    return storage().spool()
+
+
 def _display_name(name: str | None) -> str:
     # Kept for display only (never a path): drop control characters, cap length.
     cleaned = "".join(ch for ch in (name or "") if ch.isprintable())

@@ -201,6 +201,53 @@ def test_request_over_the_app_wide_cap_is_413_with_a_chinese_message(app, client
     assert payload["ok"] is False and CJK.search(payload["message"])
 
 
+# --- bodies that never finish or carry more than the file ---------------------
+
+BOUNDARY = "----hostile-boundary"
+
+
+def multipart(parts: list[tuple[str, str, bytes]]) -> bytes:
+    out = b""
+    for field, name, data in parts:
+        out += (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n"
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + b"\r\n"
+    return out + f"--{BOUNDARY}--\r\n".encode()
+
+
+def post_raw(client, entry_id: int, token: str, body: bytes, content_length: int):
+    return client.post(f"/entries/{entry_id}/files", input_stream=io.BytesIO(body), content_length=content_length,
+                       content_type=f"multipart/form-data; boundary={BOUNDARY}",
+                       headers={"X-CSRFToken": token, "Accept": "application/json"})
+
+
+@pytest.mark.parametrize("cut", ["connection-dropped", "never-terminated"])
+def test_upload_body_that_stops_halfway_leaves_nothing(app, client, world, cut):
+    entry_id, token = start_draft(client, world.contest, world.image_category)
+    files_before, assets_before = stored_files(app), asset_count()
+    body = multipart([("file", "half.png", factories.png_bytes() + b"\0" * 300_000)])
+    sent = body[: len(body) // 2]
+    # Dropped: the body promised more than arrived. Never terminated: it ends
+    # where it says it does, inside the file part, without a closing boundary.
+    response = post_raw(client, entry_id, token, sent, len(body) if cut == "connection-dropped" else len(sent))
+    assert response.status_code == 400
+    assert asset_count() == assets_before
+    assert stored_files(app) == files_before
+    assert tmp_files(app) == []
+
+
+def test_file_parts_beside_the_upload_are_not_kept(app, client, world):
+    entry_id, token = start_draft(client, world.contest, world.image_category)
+    files_before = stored_files(app)
+    png = factories.png_bytes()
+    body = multipart([("extra", "a.bin", b"x" * 200_000), ("file", "ok.png", png), ("file", "b.bin", b"y" * 10)])
+    response = post_raw(client, entry_id, token, body, len(body))
+    assert response.status_code == 201, response.get_json()
+    asset = db.session.get(Asset, response.get_json()["asset"]["id"])
+    kept = {Path(app.config["UPLOAD_DIR"]) / key for key in (asset.storage_key, *asset.variants.values())}
+    assert set(stored_files(app)) - set(files_before) == kept
+    assert tmp_files(app) == []
+
+
 # --- the JPEG that is accepted, but stored clean ------------------------------
 
 def dirty_jpeg(trailer: bytes) -> bytes:
