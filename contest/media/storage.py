@@ -4,6 +4,7 @@ S3-compatible store can implement the same four methods."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
 import shutil
@@ -141,8 +142,6 @@ class LocalStorage:
         return Spool(self.root / "tmp")
 
     def save_bytes(self, data: bytes, key: str) -> Stored:
-        import io
-
         return self.save_stream(io.BytesIO(data), key)
 
     def open(self, key: str) -> BinaryIO:

@@ -2,6 +2,7 @@
 stored under a generated key; anything refused leaves nothing behind."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -12,6 +13,7 @@ from ..media import Rejected, av, h5, images, pdf, sniff
 from ..media.storage import Spool, Stored, TooLarge, new_key, scratch_dir, storage
 from ..models import Asset, Entry, User
 from . import audit
+from .entries import after_change
 from .errors import ServiceError
 
 # Per-file cap (MB) when a category sets none.
@@ -99,15 +101,11 @@ def add_upload(actor: User, entry: Entry, stream: BinaryIO, filename: str | None
     db.session.add(asset)
     db.session.flush()
     audit.record(actor, "entry.upload", entry, details={"asset": asset.id, "role": role, "size": asset.size})
-    from .entries import after_change
-
     after_change(entry, actor)
     return asset
 
 
 def _add_image(entry: Entry, role: str, data: bytes) -> Asset:
-    import hashlib
-
     try:
         clean = images.clean_image(data)
     except images.ImageRejected as exc:
@@ -238,7 +236,5 @@ def remove_upload(actor: User, asset: Asset) -> list[str]:
     entry.assets.remove(asset)
     db.session.flush()
     audit.record(actor, "entry.remove_file", entry, details={"asset": asset.id, "role": asset.role})
-    from .entries import after_change
-
     after_change(entry, actor)
     return keys
