@@ -74,13 +74,13 @@ class ContestRequest(Request):
     body_limit: int | None = None  # set for this request: wins over the route's and the app's
 
     @property
-    def upload_route(self) -> UploadRoute | None:
+    def registered_upload(self) -> UploadRoute | None:
         return UPLOAD_ROUTES.get(self.endpoint or "") if current_app else None
 
     @property
     def max_content_length(self) -> int | None:
-        if self.body_limit is None and self.upload_route is not None:
-            limit = self.upload_route.limit(self.view_args or {})
+        if self.body_limit is None and self.registered_upload is not None:
+            limit = self.registered_upload.limit(self.view_args or {})
             if limit is not None:
                 self.body_limit = limit + MULTIPART_OVERHEAD
         if self.body_limit is not None:
@@ -92,7 +92,7 @@ class ContestRequest(Request):
         self.body_limit = value
 
     def make_form_data_parser(self) -> FormDataParser:
-        route = self.upload_route
+        route = self.registered_upload
         if route is None:
             return super().make_form_data_parser()
         return ReceivingParser(route.receiver, max_form_memory_size=self.max_form_memory_size,
