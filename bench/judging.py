@@ -47,7 +47,7 @@ def aggregation_seconds(rng: random.Random) -> float:
 
 
 def assignment_seconds(rng: random.Random) -> float:
-    from contest.assignment import assign
+    from contest.matching import assign
 
     judges = [f"j{i}" for i in range(PANEL)]
     conflicts = {(j, e) for e in range(ENTRIES) for j in judges if rng.random() < 0.05}
@@ -68,7 +68,7 @@ def pages(rng: random.Random) -> tuple[float, float, int, int]:
     from bench.setup import scene
     from contest.extensions import db
     from contest.models import Contest, Entry, EntryAuthor, JudgeAssignment, RoleGrant, RoundEntry, Score, User
-    from contest.services import contests, judge_scores, round_totals, rounds
+    from contest.services import contests, round_totals, rounds, score_sheets
 
     made = scene(closed_days_ago=10)
     app, now = made.app, made.now
@@ -143,7 +143,7 @@ def pages(rng: random.Random) -> tuple[float, float, int, int]:
             item = db.session.scalars(select(JudgeAssignment).where(JudgeAssignment.round_id == round_id)
                                       .order_by(db.func.random()).limit(1)).one()
             values = {str(c): rng.randint(0, 10) for c in criterion_ids}
-            judge_scores.record_score(db.session.get(User, item.judge_id), item, values, final=True)
+            score_sheets.record_score(db.session.get(User, item.judge_id), item, values, final=True)
             db.session.commit()
         client = app.test_client()
         with client.session_transaction() as session:

@@ -5,10 +5,34 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import configure_mappers
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as cfg
+from . import models  # noqa: F401  (register the models with the metadata)
+from .accounts.views import bp as accounts_bp
+from .admin.views import bp as admin_bp
+from .cli import register_cli
+from .db_events import install_sqlite_pragmas
+from .entrant.views import bp as entrant_bp
+from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from .files.views import bp as files_bp
+from .judge.views import bp as judge_bp
+from .organiser import publicity, results, rounds, screening, votes  # noqa: F401  (their routes join the console)
+from .organiser.views import bp as organiser_bp
+from .public.views import bp as public_bp
+from .requests import ContestRequest
+from .security_headers import register_security_headers
+from .services import round_totals  # noqa: F401  (flushes keep each round's stored totals)
+from .services.accounts import load_user_from_session
 from .sessions import bind_sessions_to_clients
+from .showcase.views import bp as showcase_bp
+from .templating import register_template_helpers
+from .unit.views import bp as unit_bp
+from .vote import hot_path
+from .vote.views import bp as vote_bp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,21 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from .requests import ContestRequest
-
     app.request_class = ContestRequest
     _load_config(app, test_config)
     _init_extensions(app)
     _register_blueprints(app)
-    from .cli import register_cli
-
     register_cli(app)
-    from .errors import register_error_handlers
-    from .security_headers import register_security_headers
-
     register_error_handlers(app)
     register_security_headers(app)
-
     return app
 
 
@@ -77,16 +93,11 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("IP_HASH_SALT"):
         app.config["IP_HASH_SALT"] = "ip:" + app.config["SECRET_KEY"]
     if app.config.get("PROXY_FIX"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
 
 def _init_extensions(app: Flask) -> None:
-    from .db_events import install_sqlite_pragmas
-    from .services import round_totals  # noqa: F401  (flushes keep each round's stored totals)
-
     db.init_app(app)
     with app.app_context():
         install_sqlite_pragmas(db.engine)
@@ -104,50 +115,24 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = None
     bind_sessions_to_clients(app)
     login_manager.login_view = "accounts.login"
-    from flask_babel import lazy_gettext as _l
-
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
-    from sqlalchemy.orm import configure_mappers
-
-    from . import models  # noqa: F401  (register the models with the metadata)
-
     # Now rather than at a worker's first query: with gunicorn's preload_app the
     # master does it once for every worker.
     configure_mappers()
-    from .services.accounts import load_user_from_session
-
     login_manager.user_loader(load_user_from_session)
-    from .templating import register_template_helpers
-
     register_template_helpers(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .accounts.views import bp as accounts_bp
-    from .admin.views import bp as admin_bp
-    from .organiser import publicity, results, rounds, screening, votes  # noqa: F401  (their routes join the console)
-    from .organiser.views import bp as organiser_bp
-    from .public.views import bp as public_bp
-
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(organiser_bp, url_prefix="/console")
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    from .entrant.views import bp as entrant_bp
-    from .files.views import bp as files_bp
-    from .unit.views import bp as unit_bp
-
     app.register_blueprint(entrant_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(unit_bp, url_prefix="/unit")
-    from .judge.views import bp as judge_bp
-    from .showcase.views import bp as showcase_bp
-    from .vote.views import bp as vote_bp
-
     app.register_blueprint(judge_bp, url_prefix="/judge")
     app.register_blueprint(vote_bp)
-    from .vote import hot_path
-
     hot_path.install(app)
     app.register_blueprint(showcase_bp)

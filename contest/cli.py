@@ -12,8 +12,8 @@ from .config import RELAXED_ENVS
 from .db_events import write_intent
 from .demo import seed as demo
 from .extensions import db
-from .models import ROLES, Unit
-from .services import accounts
+from .models import ROLES, Contest, Entry, Unit
+from .services import accounts, exports, votes
 from .services.errors import ServiceError, ValidationErrors
 
 admin_cli = AppGroup("admin", help="Accounts and roles.")
@@ -79,9 +79,6 @@ votes_cli = AppGroup("votes", help="The public vote.")
 @click.option("--contest", "slug", required=True, help="The contest's slug.")
 def votes_recount(slug: str) -> None:
     """Count every entry's valid votes again from the rows and check each entry's hash chain."""
-    from .models import Contest, Entry
-    from .services import votes
-
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
         raise click.ClickException(f"no contest with slug {slug!r}")
@@ -104,8 +101,6 @@ export_cli = AppGroup("export", help="Exports of a contest's results.")
 
 
 def _export_contest(slug: str):
-    from .models import Contest
-
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
         raise click.ClickException(f"no contest with slug {slug!r}")
@@ -128,8 +123,6 @@ def _export_options(formats: tuple[str, ...]):
 
 
 def _run_export(kind: str, slug: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
-    from .services import exports
-
     contest = _export_contest(slug)
     try:
         done = getattr(exports, f"export_{kind}")(None, contest, fmt, output, full=full, reason=reason)

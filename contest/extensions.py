@@ -2,7 +2,7 @@
 from functools import lru_cache
 
 from babel import Locale
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -44,8 +44,6 @@ def _locale(identifier: str) -> Locale:
 
 
 def select_locale() -> Locale:
-    from flask import current_app
-
     # Commands and jobs run outside a request: they speak the default language.
     wanted = request.cookies.get("lang") if has_request_context() else None
     if wanted in current_app.config["LANGUAGES"]:

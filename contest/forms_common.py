@@ -7,7 +7,8 @@ from flask import current_app, flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectField
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from .extensions import db
 from .models import Unit
@@ -16,6 +17,11 @@ from .services.errors import ServiceError, ValidationErrors
 
 class ConfirmForm(FlaskForm):
     """An empty form: carries the CSRF token of a one-button action."""
+
+
+class ReasonForm(FlaskForm):
+    """A reason for a decision (returning, rejecting, invalidating...)."""
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
 
 
 def district_choices(blank_label=None) -> list[tuple[str, str]]:

@@ -1,13 +1,13 @@
-"""Who may do what. Used by views and templates alike; decorators only for
-coarse gates (login, role)."""
+"""Who may do what: permission predicates on a user and an object, used by
+views and templates alike. Where an object stands (open, editable, in the
+vote) comes from contest/state.py; the gates that turn a "no" into a 401 or
+403 live with the views (contest/view_gates.py)."""
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import abort
-from flask_login import current_user
-
+from . import state
 from .models import Contest, Entry, Programme, User
+from .models.timestamps import utcnow
+from .phases import shanghai_year
 
 
 def _user(user) -> User | None:
@@ -48,9 +48,6 @@ def can_lead_contest(user, contest: Contest) -> bool:
 
 def can_add_to_programme(user, programme: Programme) -> bool:
     """Past programmes are archived as they were; only admins may touch them."""
-    from .models.timestamps import utcnow
-    from .phases import shanghai_year
-
     return is_admin(user) or programme.year >= shanghai_year(utcnow())
 
 
@@ -103,14 +100,7 @@ def judges_entry(user, entry: Entry) -> bool:
     u = _user(user)
     if u is None or not u.has_role("judge"):
         return False
-    from sqlalchemy import select
-
-    from .extensions import db
-    from .models import JudgeAssignment
-
-    return db.session.scalar(select(JudgeAssignment.id).where(
-        JudgeAssignment.judge_id == u.id, JudgeAssignment.entry_id == entry.id,
-        JudgeAssignment.state != "recused").limit(1)) is not None
+    return state.holds_assignment(u.id, entry.id)
 
 
 def sees_as_judge_only(user, entry: Entry) -> bool:
@@ -134,9 +124,7 @@ def can_score(user, item) -> bool:
 
 
 def can_edit_entry(user, entry: Entry) -> bool:
-    from .services.entries import editable
-
-    return speaks_for_entry(user, entry) and editable(entry)
+    return speaks_for_entry(user, entry) and state.editable(entry)
 
 
 def can_withdraw_entry(user, entry: Entry) -> bool:
@@ -149,23 +137,18 @@ def can_screen_entry(user, entry: Entry) -> bool:
 
 def shown_in_open_vote(entry: Entry) -> bool:
     """Anyone may see the work (never who made it) while it is in an open public vote."""
-    from .models.timestamps import utcnow
-    from .services import votes
-
     contest = entry.contest
-    return contest.published and votes.voting_open(contest, utcnow()) \
-        and votes.entry_in_voting(contest, entry.number) is entry
+    return contest.published and state.voting_open(contest, utcnow()) \
+        and state.entry_in_voting(contest, entry.number) is entry
 
 
 def shown_in_showcase(entry: Entry) -> bool:
     """Anyone may see a work in the published final result of a published
     contest, while it stays accepted (a withdrawn entry leaves the showcase)."""
-    from .services import publicity
-
     contest = entry.contest
     if not contest.published or entry.status != "accepted":
         return False
-    final = publicity.final_version(contest)
+    final = state.final_version(contest)
     return final is not None and any(r["entry_id"] == entry.id for r in final.rows)
 
 
@@ -191,21 +174,3 @@ def can_export_personal_data(user, contest: Contest) -> bool:
     reason, and is audited."""
     return can_lead_contest(user, contest)
 
-
-def require(check):
-    """Coarse gate: 401 for anonymous users (login redirect), 403 for the rest."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                from .extensions import login_manager
-
-                return login_manager.unauthorized()
-            if not check(current_user):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator

@@ -3,6 +3,7 @@
 nh3 (Rust's ammonia) replaces bleach, which is no longer maintained."""
 from __future__ import annotations
 
+import html as htmllib
 import re
 
 import nh3
@@ -47,7 +48,5 @@ def _clean_once(html: str) -> str:
 
 def plain_text(html: str | None) -> str:
     """Visible text of sanitised HTML (for counting and summaries)."""
-    import html as htmllib
-
     text = _TAG.sub(" ", html or "")
     return _SPACE.sub(" ", htmllib.unescape(text)).strip()

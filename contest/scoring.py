@@ -183,3 +183,47 @@ def suggest_awards(rank: Mapping[object, int], counts: Iterable[tuple[str, int]]
             if e not in out and r <= bound:
                 out[e] = level
     return out
+
+
+# --- advancement --------------------------------------------------------------
+# A results row is a dict with "entry" (.category_id), "round_entry"
+# (.advanced, .decision_reason), "score" and "rank" (within its category).
+
+def by_category(rows: list[dict]) -> dict[int, list[dict]]:
+    """The rows grouped by their entry's category, in order."""
+    by_cat: dict[int, list[dict]] = {}
+    for row in rows:
+        by_cat.setdefault(row["entry"].category_id, []).append(row)
+    return by_cat
+
+
+def apply_advancement_rule(rows: list[dict], rule: str, value: float | None) -> None:
+    """Set row["advance"] under a round's rule (top_n, top_percent, min_score
+    or manual), per category; ties at the cut all advance, and are marked
+    row["tied_at_cut"]. A decision by hand (a reason given) stands."""
+    value = float(value or 0)
+    for cat_rows in by_category(rows).values():
+        if rule == "top_n":
+            places = int(value)
+        elif rule == "top_percent":
+            places = -(-len(cat_rows) * value // 100)
+        else:
+            places = None
+        for row in cat_rows:
+            re = row["round_entry"]
+            if re.decision_reason or rule == "manual":
+                row["advance"] = re.advanced   # decided by hand (None: not yet)
+            elif row["score"] is None:
+                row["advance"] = False
+            elif rule == "min_score":
+                # rounded like ranks, so 59.999999999999986 reaches a cut of 60
+                row["advance"] = round(row["score"], 6) >= value
+            else:
+                row["advance"] = row["rank"] <= places
+        # Ties at the cut: more advance than there are places, all on the last rank.
+        if places:
+            inside = [r for r in cat_rows if r["advance"] and r["rank"] is not None]
+            if len(inside) > places:
+                last = max(r["rank"] for r in inside)
+                for r in inside:
+                    r["tied_at_cut"] = r["rank"] == last

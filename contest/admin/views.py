@@ -5,13 +5,14 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..forms_common import ConfirmForm, district_choices, saving, unit_choices, unit_or_none
+from ..labels import ROLE_LABELS, UNIT_KIND_LABELS
 from ..models import ROLES, AuditEvent, RoleGrant, Unit, User
 from ..models.accounts import UNIT_KINDS
-from ..policies import can_manage_users, require
+from ..policies import can_manage_users
 from ..services import accounts
 from ..services import units as units_service
 from ..services.accounts import mask_phone
-from ..templating import ROLE_LABELS, UNIT_KIND_LABELS
+from ..view_gates import require
 from .forms import GrantForm, UnitForm
 
 bp = Blueprint("admin", __name__)

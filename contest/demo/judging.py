@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Entry, JudgeAssignment, Programme, User
-from ..services import assigning, contests, judge_scores, publicity, results, rounds
+from ..services import advancement, contests, judge_assignments, publicity, results, rounds, score_sheets
 
 DEMO_CRITERIA = (
     ("思想内容", 40, "主题鲜明，导向正确，内容真实感人。"),
@@ -44,7 +44,7 @@ def seed_judging(programme: Programme, now: datetime) -> None:
         for cat in cats:
             for judge in judges:
                 rounds.add_judge(organiser, rnd, cat, judge)
-        assigning.assign_judges(organiser, rnd)
+        judge_assignments.assign_judges(organiser, rnd)
         rounds.open_round(organiser, rnd, now=contest.judging_start)
         still_judging = phase in ("judging", "voting")
         rng = random.Random(rnd.id)
@@ -58,10 +58,10 @@ def seed_judging(programme: Programme, now: datetime) -> None:
                 continue   # 评委李老师 is halfway through
             judge = next(j for j in judges if j.id == item.judge_id)
             values = {str(c.id): round(c.max_points * rng.uniform(0.55, 0.95)) for c in rnd.criteria}
-            judge_scores.record_score(judge, item, values, "立意清晰，表达真挚。", final=True, now=during)
+            score_sheets.record_score(judge, item, values, "立意清晰，表达真挚。", final=True, now=during)
         if not still_judging:
             rounds.close_round(organiser, rnd)
-            rounds.finalise_round(organiser, rnd)
+            advancement.finalise_round(organiser, rnd)
 
 
 def seed_results(programme: Programme, now: datetime) -> None:

@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 from ..extensions import db
 from ..models import Contest, Entry, Programme, User
 from ..phases import shanghai_year
-from ..services import contests, vote_flags, votes
+from ..services import brushing_scan, contests, votes
 
 ORDINARY_VOTERS = 80
 BURST_ACCOUNTS = 22
@@ -73,4 +73,4 @@ def _seed_contest(contest: Contest, now: datetime, password: str, n: int) -> Non
     for i, voter in enumerate(fresh):
         votes.cast_vote(contest, entries[-1].number, voter, ip=f"120.229.8.{i + 10}", device=f"demo-burst-{i}",
                         now=burst_at + timedelta(seconds=9 * i))
-    vote_flags.scan(None, contest)
+    brushing_scan.scan(None, contest)

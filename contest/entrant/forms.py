@@ -32,7 +32,3 @@ class SubmitForm(FlaskForm):
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     guardian_name = StringField(_l("Name of the parent or guardian who consents"),
                                 validators=[Optional(), Length(max=50)])
-
-
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
+from ..file_store import storage
 from ..forms_common import ConfirmForm, saving
-from ..media.storage import storage
-from ..models import Asset, Category, Entry
+from ..models import Asset, Category, Entry, Unit
 from ..policies import (
     can_edit_entry,
     can_view_contest,
@@ -19,11 +19,15 @@ from ..policies import (
     speaks_for_entry,
     unit_admin_units,
 )
+from ..qr import status_qr_svg
 from ..requests import upload_route
 from ..services import contests, entries, uploads
+from ..services.advancement import outcomes_for
 from ..services.errors import ServiceError
+from ..services.publicity import outcome_for
+from ..services.results import award_label
+from ..templating import shanghai
 from .forms import EntryForm, StartForm, SubmitForm
-from .receipt import status_qr_svg
 
 bp = Blueprint("entrant", __name__)
 
@@ -68,8 +72,6 @@ def start(slug: str):
         unit_ids = unit_admin_units(current_user)
         if not unit_ids:
             abort(403)
-        from ..models import Unit
-
         unit = db.session.get(Unit, min(unit_ids))
     authors = [a for a in (form.authors.data or "").replace("，", ",").replace("、", ",").split(",")]
     with saving() as outcome:
@@ -145,8 +147,6 @@ def autosave(entry_id: int):
         db.session.rollback()
         return jsonify(ok=False, message=exc.message, conflict=True), 409
     db.session.commit()
-    from ..templating import shanghai
-
     return jsonify(ok=True, version=entry.version, saved_at=shanghai(entry.updated_at, "HH:mm"),
                    chars=entry.body_chars)
 
@@ -238,10 +238,6 @@ def status(entry_id: int):
     entry = _entry(entry_id)
     if sees_as_judge_only(current_user, entry):
         abort(404)   # a judge reads entries on the judging page, where authors are hidden
-    from ..services.publicity import outcome_for
-    from ..services.results import award_label
-    from ..services.rounds import outcomes_for
-
     return render_template("entrant/status.html", entry=entry, withdraw_form=ConfirmForm(),
                            outcomes=outcomes_for(entry), final=outcome_for(entry), award_label=award_label,
                            can_edit=can_edit_entry(current_user, entry),

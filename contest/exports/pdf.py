@@ -14,14 +14,13 @@ server fetch a URL (SSRF) or read a local file.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import BinaryIO
 
 import weasyprint.images  # noqa: F401  (imported here so that the setting below comes after it)
-from flask import render_template
 from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
@@ -80,11 +79,13 @@ def clip(text: str, limit: int) -> str:
 
 
 def write_recommendation_pdf(target: str | PathLike[str] | BinaryIO, *, contest_title: str, issuer: str,
-                             forms: Sequence[RecommendationForm], formula: str) -> int:
+                             forms: Sequence[RecommendationForm], formula: str,
+                             render: Callable[..., str]) -> int:
     """Write the forms to `target` (a path or a binary file) as a PDF; return its page count.
 
-    Needs an app context only (`render_template` works without a request)."""
-    html = render_template(
+    `render(template_name, **context)` renders the Jinja template (the app's
+    `render_template`: this module does not reach for the app itself)."""
+    html = render(
         TEMPLATE,
         contest_title=contest_title,
         issuer=issuer,

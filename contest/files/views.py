@@ -2,13 +2,18 @@
 entry they belong to; everyone else gets a 404."""
 from __future__ import annotations
 
+import mimetypes
 from urllib.parse import quote
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, Response, abort, send_file
 from flask_login import current_user
+from itsdangerous import BadSignature
 
 from ..extensions import db
-from ..media.storage import storage
+from ..file_store import storage
+from ..h5_links import H5_TOKEN_MAX_AGE, h5_serializer
+from ..media.h5 import read_member
+from ..media.images import ImageRejected, clean_image
 from ..models import Asset
 from ..policies import can_view_entry, sees_as_judge_only, shown_in_open_vote, shown_in_showcase
 
@@ -62,46 +67,15 @@ def download(asset_id: int, variant: str | None):
     return response
 
 
-# --- H5 packages, inside the sandbox ----------------------------------------
-# A sandboxed frame (allow-scripts, never allow-same-origin) has an opaque
-# origin: it sends no cookies and cannot read ours. So its files are reached
-# through a short-lived signed token, handed out after the access check of the
-# page that embeds it.
-H5_TOKEN_MAX_AGE = 2 * 3600
+# --- H5 packages, inside the sandbox (addresses: contest/h5_links.py) ------
 H5_CSP = ("sandbox allow-scripts; default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
           "frame-ancestors 'self'; form-action 'none'")
 
 
-def _h5_serializer():
-    from flask import current_app
-    from itsdangerous import URLSafeTimedSerializer
-
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="h5-package")
-
-
-def h5_frame_url(asset: Asset) -> str:
-    from flask import url_for
-
-    return url_for("files.h5_member", token=_h5_serializer().dumps(asset.id), name="index.html")
-
-
-def h5_src_for(entry) -> str | None:
-    """The sandboxed address of an entry's H5 package, if it has one."""
-    package = next((a for a in entry.assets if a.role == "h5_package"), None)
-    return h5_frame_url(package) if package else None
-
-
 @bp.route("/h5/<token>/<path:name>")
 def h5_member(token: str, name: str):
-    import mimetypes
-
-    from flask import Response
-    from itsdangerous import BadSignature
-
-    from ..media.h5 import read_member
-
     try:
-        asset_id = _h5_serializer().loads(token, max_age=H5_TOKEN_MAX_AGE)
+        asset_id = h5_serializer().loads(token, max_age=H5_TOKEN_MAX_AGE)
     except BadSignature:
         abort(404)
     asset = db.session.get(Asset, asset_id)
@@ -114,8 +88,6 @@ def h5_member(token: str, name: str):
     if mime in ("image/jpeg", "image/png", "image/webp"):
         # Pictures inside a package reach judges too: served re-encoded, without
         # EXIF/GPS; one that is not a real picture is not served at all.
-        from ..media.images import ImageRejected, clean_image
-
         try:
             clean = clean_image(data)
         except ImageRejected:

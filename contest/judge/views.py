@@ -9,12 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db, limiter
-from ..files.views import h5_src_for
 from ..forms_common import ConfirmForm
+from ..h5_links import h5_src_for
 from ..models import JudgeAssignment, Round
-from ..policies import can_score, is_judge, require
-from ..services import assigning, judge_scores
+from ..policies import can_score, is_judge
+from ..services import judge_assignments, score_sheets
 from ..services.errors import ServiceError, ValidationErrors
+from ..state import round_is_open
+from ..templating import shanghai
+from ..view_gates import require
 
 bp = Blueprint("judge", __name__)
 
@@ -82,7 +85,7 @@ def score_page(assignment_id: int):
     done = sum(1 for i in items if i.state == "scored")
     return render_template("judge/score.html", item=item, rnd=item.round, entry=item.entry,
                            prev_id=prev_id, next_id=next_id, done=done, total=len(items),
-                           open_now=judge_scores.round_is_open(item), h5_src=h5_src_for(item.entry),
+                           open_now=round_is_open(item), h5_src=h5_src_for(item.entry),
                            confirm=ConfirmForm())
 
 
@@ -107,11 +110,11 @@ def save_score(assignment_id: int):
         return jsonify(ok=False, message=_("The request could not be understood.")), 400
     try:
         comment = data.get("comment") if isinstance(data.get("comment"), str) else ""
-        score = judge_scores.record_score(current_user, item, data.get("values") or {}, comment,
+        score = score_sheets.record_score(current_user, item, data.get("values") or {}, comment,
                                           final=bool(data.get("final")), expected_version=version)
     except ServiceError as exc:
         db.session.rollback()
-        status = 409 if isinstance(exc, judge_scores.ScoreConflict) else 422 if isinstance(
+        status = 409 if isinstance(exc, score_sheets.ScoreConflict) else 422 if isinstance(
             exc, ValidationErrors) else 403
         message = "；".join(exc.errors.values()) if isinstance(exc, ValidationErrors) else exc.message
         if as_json:
@@ -120,8 +123,6 @@ def save_score(assignment_id: int):
         return redirect(url_for("judge.score_page", assignment_id=item.id))
     db.session.commit()
     if as_json:
-        from ..templating import shanghai
-
         return jsonify(ok=True, version=score.version, final=score.final, total=score.total,
                        saved_at=shanghai(score.updated_at, "HH:mm"))
     _prev, _next, todo = _neighbours(item)
@@ -136,7 +137,7 @@ def recuse(assignment_id: int):
     item = _item(assignment_id)
     if ConfirmForm().validate_on_submit():
         try:
-            assigning.recuse(current_user, item, request.form.get("reason", ""))
+            judge_assignments.recuse(current_user, item, request.form.get("reason", ""))
         except ServiceError as exc:
             db.session.rollback()
             flash(exc.message, "error")

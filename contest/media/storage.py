@@ -1,6 +1,7 @@
 """The one storage interface. Files live under generated keys, never under the
 name the user gave them, outside static/. Local disk by default; an
-S3-compatible store can implement the same four methods."""
+S3-compatible store can implement the same four methods. The app's store is
+handed out by contest/file_store.py: this module reads no app config."""
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-
-from flask import current_app
 
 CHUNK = 256 * 1024  # measured faster than 1 MB for a 1 GB copy on this kind of machine
 
@@ -156,18 +155,13 @@ class LocalStorage:
     def size(self, key: str) -> int:
         return self.path(key).stat().st_size
 
-
-def storage() -> LocalStorage:
-    return LocalStorage(current_app.config["UPLOAD_DIR"])
-
-
-@contextmanager
-def scratch_dir() -> Iterator[Path]:
-    """A private temporary folder for a pipeline's work, always removed."""
-    base = Path(current_app.config["UPLOAD_DIR"]) / "tmp"
-    base.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(dir=base))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
+    @contextmanager
+    def scratch_dir(self) -> Iterator[Path]:
+        """A private temporary folder for a pipeline's work, always removed."""
+        base = self.root / "tmp"
+        base.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(dir=base))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)

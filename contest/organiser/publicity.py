@@ -12,8 +12,9 @@ from ..extensions import db
 from ..forms_common import ConfirmForm, saving
 from ..models import Contest, Objection, ResultVersion
 from ..phases import SHANGHAI
-from ..policies import can_use_console, require
+from ..policies import can_use_console
 from ..services import publicity, results
+from ..view_gates import require
 from .results import _contest
 from .views import bp
 

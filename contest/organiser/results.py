@@ -14,9 +14,10 @@ from ..db_events import end_reads, reads_first, write_intent
 from ..extensions import db
 from ..forms_common import ConfirmForm, saving
 from ..models import AWARD_LEVELS, Category, Contest, Entry
-from ..policies import can_export_personal_data, can_manage_results, can_use_console, require
+from ..policies import can_export_personal_data, can_manage_results, can_use_console
 from ..services import exports, results
 from ..services.errors import ServiceError
+from ..view_gates import require
 from .views import bp
 
 PER_PAGE = 50

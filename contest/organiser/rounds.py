@@ -10,14 +10,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..entrant.forms import ReasonForm
 from ..extensions import db
-from ..forms_common import ConfirmForm, saving
+from ..forms_common import ConfirmForm, ReasonForm, saving
 from ..models import ADVANCE_RULES, AGGREGATIONS, Category, Contest, Criterion, PanelMember, Round, RoundEntry, User
 from ..models.accounts import RoleGrant
 from ..phases import SHANGHAI
-from ..policies import can_manage_contest, can_use_console, require
-from ..services import assigning, rounds
+from ..policies import can_manage_contest, can_use_console
+from ..services import advancement, conflicts, judge_assignments, rounds
+from ..services.round_results import method_ranks, results_table
+from ..view_gates import require
 from .round_forms import CriterionForm, PanelForm, RoundForm
 from .views import bp
 
@@ -176,10 +177,10 @@ def remove_panel_member(member_id: int):
 
 
 STEPS = {
-    "assign": (lambda rnd: assigning.assign_judges(current_user, rnd), _l("The judges have been assigned.")),
+    "assign": (lambda rnd: judge_assignments.assign_judges(current_user, rnd), _l("The judges have been assigned.")),
     "open": (lambda rnd: rounds.open_round(current_user, rnd), _l("The round is open for scoring.")),
     "close": (lambda rnd: rounds.close_round(current_user, rnd), _l("The round is closed.")),
-    "finalise": (lambda rnd: rounds.finalise_round(current_user, rnd), _l("The round is finalised.")),
+    "finalise": (lambda rnd: advancement.finalise_round(current_user, rnd), _l("The round is finalised.")),
 }
 
 
@@ -191,7 +192,7 @@ def declare_conflict(round_id: int):
     judge = db.session.get(User, request.form.get("judge", type=int) or 0)
     if form.validate_on_submit() and judge is not None:
         with saving() as outcome:
-            rounds.declare_conflict(current_user, rnd, judge, request.form.get("number", ""),
+            conflicts.declare_conflict(current_user, rnd, judge, request.form.get("number", ""),
                                     request.form.get("reason", ""))
         if outcome.ok:
             flash(_("The conflict has been recorded."), "success")
@@ -215,10 +216,10 @@ def round_step(round_id: int, step: str):
 @require(can_use_console)
 def round_results(round_id: int):
     rnd = _round(round_id)
-    rows = rounds.results_table(rnd)
+    rows = results_table(rnd)
     # The rank under every method is a view of its own: it ranks the round four times.
     by_method = request.args.get("view") == "methods"
-    stability = rounds.method_ranks(rnd) if by_method else {}
+    stability = method_ranks(rnd) if by_method else {}
     sort = request.args.get("sort", "rank")
     if sort == "spread":
         rows.sort(key=lambda r: -(r["spread"] or 0))
@@ -242,7 +243,7 @@ def advance_entry(round_entry_id: int):
     form = ReasonForm()
     if form.validate_on_submit():
         with saving() as outcome:
-            rounds.set_advancement(current_user, item, request.form.get("advanced") == "1", form.reason.data)
+            advancement.set_advancement(current_user, item, request.form.get("advanced") == "1", form.reason.data)
         if outcome.ok:
             flash(_("The decision has been recorded."), "success")
     return redirect(url_for("organiser.round_results", round_id=rnd.id))

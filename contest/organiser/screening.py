@@ -7,14 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..entrant.forms import ReasonForm
 from ..extensions import db
-from ..files.views import h5_src_for
-from ..forms_common import ConfirmForm, saving
+from ..forms_common import ConfirmForm, ReasonForm, saving
+from ..h5_links import h5_src_for
+from ..labels import ENTRY_STATUS_LABELS
 from ..models import Contest, Entry, SensitiveTerm, Unit
 from ..models.entries import ENTRY_STATUSES
-from ..policies import can_manage_contest, can_screen_entry, can_use_console, require
-from ..services import flags, screening
+from ..policies import can_manage_contest, can_screen_entry, can_use_console
+from ..services import screening, screening_flags
+from ..view_gates import require
 from .views import bp
 
 
@@ -104,8 +105,6 @@ def screen(entry_id: int):
 
 
 def _status_label(status: str) -> str:
-    from ..templating import ENTRY_STATUS_LABELS
-
     return str(ENTRY_STATUS_LABELS[status])
 
 
@@ -115,7 +114,7 @@ def sensitive_terms():
     form = ReasonForm()
     if form.validate_on_submit():
         with saving(form) as outcome:
-            added = flags.add_terms(current_user, form.reason.data)
+            added = screening_flags.add_terms(current_user, form.reason.data)
         if outcome.ok:
             flash(_("%(n)d terms added.", n=len(added)), "success")
             return redirect(url_for("organiser.sensitive_terms"))
@@ -129,5 +128,5 @@ def delete_sensitive_term(term_id: int):
     term = db.session.get(SensitiveTerm, term_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         with saving():
-            flags.remove_term(current_user, term)
+            screening_flags.remove_term(current_user, term)
     return redirect(url_for("organiser.sensitive_terms"))

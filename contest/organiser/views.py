@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..forms_common import ConfirmForm, district_choices, saving, unit_choices, unit_or_none
+from ..labels import KIND_LABELS, UNIT_KIND_LABELS
 from ..models import ENTRY_KINDS, Category, Contest, Programme, Unit
 from ..models.accounts import UNIT_KINDS
 from ..models.contests import PHASE_FIELDS
@@ -21,10 +22,9 @@ from ..policies import (
     can_manage_contest,
     can_manage_programme,
     can_use_console,
-    require,
 )
 from ..services import contests
-from ..templating import KIND_LABELS, UNIT_KIND_LABELS
+from ..view_gates import require
 from .forms import CategoryForm, ContestForm, ProgrammeForm
 
 bp = Blueprint("organiser", __name__)

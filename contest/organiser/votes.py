@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..entrant.forms import ReasonForm
 from ..extensions import db
-from ..forms_common import ConfirmForm, saving
+from ..forms_common import ConfirmForm, ReasonForm, saving
 from ..models import Contest, Entry, Round, Vote, VoteFlag
-from ..policies import can_manage_votes, can_use_console, require
-from ..services import vote_flags, votes
+from ..policies import can_manage_votes, can_use_console
+from ..services import brushing_scan, votes
+from ..view_gates import require
 from .views import bp
 
 ROWS_PER_PAGE = 100
@@ -85,7 +85,7 @@ def vote_flags_list(contest_id: int):
         query = query.where(VoteFlag.state == state)
     flags = db.session.scalars(query.limit(500)).all()
     return render_template("organiser/vote_flags.html", contest=contest, flags=flags, state=state,
-                           thresholds=vote_flags.thresholds(), form=ReasonForm(), confirm=ConfirmForm())
+                           thresholds=brushing_scan.thresholds(), form=ReasonForm(), confirm=ConfirmForm())
 
 
 @bp.route("/contests/<int:contest_id>/votes/scan", methods=["POST"])
@@ -94,7 +94,7 @@ def vote_flags_scan(contest_id: int):
     contest = _contest(contest_id)
     if ConfirmForm().validate_on_submit():
         with saving() as outcome:
-            found = vote_flags.scan(current_user, contest)
+            found = brushing_scan.scan(current_user, contest)
         if outcome.ok:
             flash(_("Scan finished: %(n)d new groups to review.", n=found), "success")
     return redirect(url_for("organiser.vote_flags_list", contest_id=contest.id))
@@ -108,7 +108,7 @@ def vote_flag_decide(flag_id: int):
     form = ReasonForm()
     if form.validate_on_submit():
         with saving() as outcome:
-            changed = vote_flags.decide(current_user, flag, request.form.get("action", ""), form.reason.data)
+            changed = brushing_scan.decide(current_user, flag, request.form.get("action", ""), form.reason.data)
         if outcome.ok:
             flash(_("Done: %(n)d votes changed.", n=changed), "success")
     return redirect(url_for("organiser.vote_flags_list", contest_id=contest.id))

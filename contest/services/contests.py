@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from .. import policies
 from ..extensions import db
-from ..models import ENTRY_KINDS, Category, Contest, Programme, User
+from ..models import ENTRY_KINDS, Category, Contest, Entry, Programme, User
 from ..models.accounts import UNIT_KINDS
 from ..models.timestamps import utcnow
 from ..phases import current_phase, shanghai_year
@@ -258,8 +258,6 @@ def save_category(
 
 
 def delete_category(actor: User | None, category: Category) -> None:
-    from ..models import Entry
-
     if db.session.scalar(select(Entry.id).where(Entry.category_id == category.id).limit(1)):
         raise ServiceError(_("This category already has entries and cannot be deleted."))
     details = {"contest": category.contest.code, "code": category.code}

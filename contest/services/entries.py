@@ -10,12 +10,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..labels import UNIT_KIND_LABELS
 from ..models import Category, Contest, Entry, EntryAuthor, EntryCounter, EntryEvent, Unit, User
 from ..models.entries import COUNTED_STATUSES
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI, submission_open
 from ..sanitize import clean_html, plain_text
-from . import audit
+from . import audit, screening_flags
 from .errors import ServiceError, ValidationErrors
 
 GUARDIAN_AGE = 14
@@ -64,8 +65,6 @@ def eligibility_problem(user: User, contest: Contest, *, unit: Unit | None = Non
             return _("This contest is open only to %(places)s.", places="、".join(contest.eligible_districts))
     if contest.eligible_unit_kinds:
         if unit is None or unit.kind not in contest.eligible_unit_kinds:
-            from ..templating import UNIT_KIND_LABELS
-
             kinds = "、".join(str(UNIT_KIND_LABELS[k]) for k in contest.eligible_unit_kinds)
             return _("This contest accepts entries only through: %(kinds)s.", kinds=kinds)
     return None
@@ -190,9 +189,7 @@ def after_change(entry: Entry, actor: User | None = None) -> None:
         db.session.flush()
         return
     entry.content_hash = content_hash(entry)
-    from . import flags
-
-    flags.refresh_flags(entry)
+    screening_flags.refresh_flags(entry)
 
 
 # --- submitting -------------------------------------------------------------
@@ -312,9 +309,7 @@ def submit_entry(actor: User, entry: Entry, *, pledge: bool, licence: bool, ip: 
     db.session.flush()
     _event(entry, actor, old, "submitted")
     audit.record(actor, "entry.submit", entry, details={"number": entry.number}, ip=ip)
-    from . import flags
-
-    flags.refresh_flags(entry)
+    screening_flags.refresh_flags(entry)
     return entry
 
 
@@ -327,18 +322,6 @@ def withdraw_entry(actor: User, entry: Entry, *, ip: str | None = None) -> None:
     _event(entry, actor, old, "withdrawn")
     audit.record(actor, "entry.withdraw", entry, details={"number": entry.number}, ip=ip)
     db.session.flush()
-
-
-def editable(entry: Entry, now: datetime | None = None) -> bool:
-    """Drafts and submitted entries until the deadline; entries returned for
-    changes until screening ends."""
-    now = now or utcnow()
-    if entry.status in ("draft", "submitted"):
-        return submission_open(entry.contest, now)
-    if entry.status == "returned":
-        end = entry.contest.screening_end
-        return end is None or now < end
-    return False
 
 
 def my_entries(user: User) -> list[Entry]:

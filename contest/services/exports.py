@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,12 +22,13 @@ from ..exports.cells import mask_phone
 from ..exports.pdf import RecommendationForm, write_recommendation_pdf
 from ..exports.sheets import Column, write_csv, write_xlsx
 from ..extensions import db
-from ..media.storage import storage
+from ..file_store import storage
+from ..labels import ENTRY_STATUS_LABELS
 from ..models import Contest, Entry, Round, RoundEntry, User, VoteTally
 from ..phases import SHANGHAI
 from ..sanitize import plain_text
-from ..templating import ENTRY_STATUS_LABELS
-from . import audit, publicity, results
+from ..state import final_version
+from . import audit, results
 from .errors import ServiceError
 
 FORMATS = ("xlsx", "csv", "pdf", "zip")
@@ -69,7 +71,7 @@ def _round_scores(contest: Contest) -> tuple[list[Round], dict[int, dict[int, Ro
 
 def _frozen(contest: Contest) -> dict[int, list[results.Ranked]] | None:
     """Once the final result is published, its rows as they were published."""
-    final = publicity.final_version(contest)
+    final = final_version(contest)
     if final is None:
         return None
     out: dict[int, list[results.Ranked]] = {}
@@ -201,7 +203,7 @@ def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str
             vote_score=i.ranked.vote_score if settings.vote_weight else None, final_score=i.ranked.final,
             award=results.award_label(i.ranked.award), reason=i.ranked.reason or "") for i in picked]
         write_recommendation_pdf(str(path), contest_title=contest.title, issuer=_issuer(contest), forms=forms,
-                                 formula=formula)
+                                 formula=formula, render=render_template)
         rows = len(forms)
     else:
         rows = _write_zip(str(path), picked, f"{title}\n{formula}\n", documents=full)

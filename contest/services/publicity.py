@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Contest, Entry, Objection, ResultVersion, User, VoteFlag
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI
+from ..state import final_version, voting_open
 from . import audit, results
 from .errors import ServiceError
 
@@ -30,11 +31,6 @@ def versions(contest: Contest) -> list[ResultVersion]:
 def latest(contest: Contest) -> ResultVersion | None:
     return db.session.scalar(select(ResultVersion).where(ResultVersion.contest_id == contest.id)
                              .order_by(ResultVersion.number.desc()).limit(1))
-
-
-def final_version(contest: Contest) -> ResultVersion | None:
-    return db.session.scalar(select(ResultVersion).where(ResultVersion.contest_id == contest.id,
-                                                         ResultVersion.kind == "final"))
 
 
 def window_open(version: ResultVersion | None, now: datetime | None = None) -> bool:
@@ -73,9 +69,7 @@ def _ready(contest: Contest) -> None:
         raise ServiceError(_("Publish the contest itself first: its results are shown on its public pages."))
     settings = results.settings_for(contest)
     if settings.vote_weight:
-        from . import votes  # the vote's own service; results do not depend on it otherwise
-
-        if votes.voting_open(contest, utcnow()):
+        if voting_open(contest, utcnow()):
             raise ServiceError(_("The public vote counts in the final score and is still open."))
         if db.session.scalar(select(VoteFlag.id).where(VoteFlag.contest_id == contest.id,
                                                        VoteFlag.state == "open").limit(1)):

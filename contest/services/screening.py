@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Contest, Entry, EntryEvent, User
+from ..models import Contest, Entry, EntryEvent, RoundEntry, User
 from . import audit
 from .errors import ServiceError, ValidationErrors
 
@@ -28,8 +28,6 @@ def screen_entry(actor: User, entry: Entry, decision: str, reason: str | None = 
     if entry.status not in SCREENABLE:
         raise ServiceError(_("Entry %(number)s cannot be screened in its present state.",
                              number=entry.number or entry.id))
-    from ..models import RoundEntry
-
     if db.session.scalar(select(RoundEntry.id).where(RoundEntry.entry_id == entry.id).limit(1)):
         raise ServiceError(_("Entry %(number)s is already being judged: its screening can no longer change.",
                              number=entry.number))

@@ -9,8 +9,9 @@ from typing import BinaryIO
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..file_store import scratch_dir, storage
 from ..media import Rejected, av, h5, images, pdf, sniff
-from ..media.storage import Spool, Stored, TooLarge, new_key, scratch_dir, storage
+from ..media.storage import Spool, Stored, TooLarge, new_key
 from ..models import Asset, Entry, User
 from . import audit
 from .entries import after_change

@@ -30,6 +30,7 @@ from ..extensions import db
 from ..models import Contest, Entry, Round, RoundEntry, User, Vote, VoterDay, VoteTally
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI
+from ..state import in_voting, voting_entries, voting_open  # noqa: F401  (voting_entries: callers read it here)
 from . import audit
 from .errors import ServiceError
 
@@ -68,30 +69,6 @@ class Ballot:
 def vote_day(moment: datetime) -> date:
     """The Asia/Shanghai calendar day of a server timestamp."""
     return moment.astimezone(SHANGHAI).date()
-
-
-def voting_open(contest: Contest, now: datetime) -> bool:
-    return bool(contest.voting_enabled and contest.voting_start and contest.voting_end
-                and contest.voting_start <= now < contest.voting_end)
-
-
-def in_voting():
-    """The condition on Entry for the entries a contest puts to the vote."""
-    return Entry.status == "accepted"
-
-
-def voting_entries(contest: Contest):
-    """A select of the entries put to the vote: every accepted entry, or the
-    accepted entries of the round the organiser chose."""
-    query = select(Entry).where(Entry.contest_id == contest.id, in_voting())
-    if contest.vote_round_id:
-        query = query.where(Entry.id.in_(
-            select(RoundEntry.entry_id).where(RoundEntry.round_id == contest.vote_round_id)))
-    return query
-
-
-def entry_in_voting(contest: Contest, number: str) -> Entry | None:
-    return db.session.scalar(voting_entries(contest).where(Entry.number == number))
 
 
 def _salt() -> bytes:

@@ -10,12 +10,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..entrant.receipt import status_qr_svg
 from ..extensions import db
-from ..files.views import h5_src_for
 from ..forms_common import ConfirmForm, saving
+from ..h5_links import h5_src_for
 from ..models import Contest, Entry, Programme, ResultVersion
+from ..qr import status_qr_svg
 from ..services import publicity, results
+from ..state import final_version
 
 bp = Blueprint("showcase", __name__)
 
@@ -56,7 +57,7 @@ def object_to(slug: str):
 
 
 def _final(contest: Contest) -> ResultVersion:
-    return publicity.final_version(contest) or abort(404)
+    return final_version(contest) or abort(404)
 
 
 def _published_entries(version: ResultVersion) -> dict[int, Entry]:
@@ -95,7 +96,7 @@ def year(year: int):
     shown = []
     for prog in programmes:
         for contest in prog.contests:
-            version = publicity.final_version(contest) if contest.published else None
+            version = final_version(contest) if contest.published else None
             if version is not None:
                 entries = _published_entries(version)
                 shown.append((contest, [r for r in version.rows if r["entry_id"] in entries]))

@@ -8,8 +8,10 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Entry, Unit
-from ..policies import is_unit_admin, require, unit_admin_units
+from ..policies import is_unit_admin, unit_admin_units
 from ..services import entries
+from ..services.contests import current_programmes
+from ..view_gates import require
 
 bp = Blueprint("unit", __name__)
 
@@ -25,8 +27,6 @@ def unit_entries():
         .order_by(Entry.submitted_at.desc())))
     # Quotas of the categories the unit has sent entries to or may send to now.
     categories = {e.category for e in rows}
-    from ..services.contests import current_programmes
-
     for programme in current_programmes():
         for contest in programme.contests:
             categories.update(c for c in contest.categories if c.unit_quota)

@@ -13,13 +13,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..db_events import reads_first
-from ..entrant.receipt import status_qr_svg
 from ..extensions import csrf, db, limiter
-from ..files.views import h5_src_for
+from ..h5_links import h5_src_for
 from ..models import Contest, Entry
 from ..models.timestamps import utcnow
 from ..policies import can_vote
+from ..qr import status_qr_svg
 from ..services import accounts, audit, votes
+from ..state import entry_in_voting
 from . import captcha, hot_path, limits
 
 bp = Blueprint("vote", __name__)
@@ -92,7 +93,7 @@ def _voter_state(contest: Contest, now) -> dict:
 @bp.route("/vote/<slug>/<number>")
 def entry_page(slug: str, number: str):
     contest = _contest(slug)
-    entry = votes.entry_in_voting(contest, number) or abort(404)
+    entry = entry_in_voting(contest, number) or abort(404)
     link = url_for("vote.entry_page", slug=slug, number=number, _external=True)
     now = utcnow()
     response = make_response(render_template(

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from contest.extensions import db
 from contest.models import Score
-from contest.services import assigning, rounds, screening
+from contest.services import judge_assignments, rounds, screening
 from tests import factories
 from tests.e2e.browser import log_in, screenshot, submit, watch_for_errors
 
@@ -28,7 +28,7 @@ def test_judge_scores_three_entries_by_keyboard(live_server, desk_page, tmp_path
     rounds.save_criterion(organiser, rnd, None, {"name": "画面", "max_points": 10, "guidance": "构图与色彩"})
     rounds.save_criterion(organiser, rnd, None, {"name": "立意", "max_points": 10})
     rounds.add_judge(organiser, rnd, world.image_category, judge)
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     round_id, phone = rnd.id, judge.phone
     db.session.commit()

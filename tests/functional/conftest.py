@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from contest.extensions import db
-from contest.services import assigning, rounds, screening, uploads
+from contest.services import judge_assignments, rounds, screening, uploads
 from tests import factories
 
 
@@ -43,7 +43,7 @@ def judged(world):
     rounds.save_criterion(organiser, rnd, None, {"name": "立意", "max_points": 10})
     for j in judges:
         rounds.add_judge(organiser, rnd, world.image_category, j)
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     db.session.commit()
     return rnd, judges, canary, others

@@ -6,6 +6,7 @@ import io
 import socket
 
 import pytest
+from flask import render_template
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -29,7 +30,7 @@ def form(serial: int = 1, **changes) -> RecommendationForm:
 def render(forms, target=None) -> tuple[int, PdfReader]:
     buffer = io.BytesIO()
     pages = write_recommendation_pdf(target or buffer, contest_title="2025年“好网民”评选", issuer="市委网信办",
-                                     forms=forms, formula=FORMULA)
+                                     forms=forms, formula=FORMULA, render=render_template)
     reader = PdfReader(target or io.BytesIO(buffer.getvalue()))
     assert pages == len(reader.pages)
     return pages, reader

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from contest.extensions import db
-from contest.media.storage import storage
+from contest.file_store import storage
 from contest.models import AuditEvent
 from contest.sanitize import plain_text
 from contest.services import exports, results

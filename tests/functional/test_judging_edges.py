@@ -5,7 +5,7 @@ import pytest
 
 from contest.extensions import db
 from contest.models import Entry, EntryEvent, SensitiveTerm
-from contest.services import assigning, flags, judge_scores, rounds, screening, uploads
+from contest.services import judge_assignments, round_results, rounds, score_sheets, screening, screening_flags, uploads
 from contest.services.errors import ServiceError
 from tests import factories
 from tests.conftest import csrf_token, login
@@ -50,8 +50,8 @@ def test_all_panel_judges_with_nobody_free_of_conflict_is_refused(world):
         "name": "终评", "categories": [world.image_category], "judges_per_entry": None, "aggregation": "mean",
         "advance_rule": "manual"})
     rounds.add_judge(organiser, rnd, world.image_category, judge)
-    with pytest.raises(assigning.AssignmentImpossible) as caught:
-        assigning.assign_judges(organiser, rnd)
+    with pytest.raises(judge_assignments.AssignmentImpossible) as caught:
+        judge_assignments.assign_judges(organiser, rnd)
     assert e.number in caught.value.message
 
 
@@ -78,7 +78,7 @@ def test_a_blank_version_is_version_zero(client, judged):
     rnd, judges, _canary, _others = judged
     item = factories.assignments_of(judges[0], rnd)[0]
     c1, c2 = rnd.criteria
-    judge_scores.record_score(judges[0], item, {str(c1.id): 9, str(c2.id): 9}, final=True)
+    score_sheets.record_score(judges[0], item, {str(c1.id): 9, str(c2.id): 9}, final=True)
     db.session.commit()
     login(client, judges[0])
     r = client.post(f"/judge/assignments/{item.id}/score", data={
@@ -99,12 +99,12 @@ def test_a_minimum_score_is_reached_despite_float_noise(world):
     for name, weight in (("甲", 3), ("乙", 3), ("丙", 4)):
         rounds.save_criterion(organiser, rnd, None, {"name": name, "max_points": 10, "weight": weight})
     rounds.add_judge(organiser, rnd, world.image_category, judge)
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     a, b, c = rnd.criteria
     item = factories.assignments_of(judge, rnd)[0]
-    judge_scores.record_score(judge, item, {str(a.id): 5.5, str(b.id): 8.5, str(c.id): 4.5}, final=True)
-    [row] = rounds.preview_advancement(rnd)
+    score_sheets.record_score(judge, item, {str(a.id): 5.5, str(b.id): 8.5, str(c.id): 4.5}, final=True)
+    [row] = round_results.preview_advancement(rnd)
     assert row["score"] != 60 and row["score"] == pytest.approx(60) and row["advance"] is True
 
 
@@ -122,12 +122,12 @@ def test_ranks_are_within_each_category(world):
     rounds.save_criterion(organiser, rnd, None, {"name": "综合", "max_points": 10})
     for cat in rnd.categories:
         rounds.add_judge(organiser, rnd, cat, judge)
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     points = {stories[0].id: 9, stories[1].id: 6, pictures[0].id: 3}
     for item in factories.assignments_of(judge, rnd):
-        judge_scores.record_score(judge, item, {str(rnd.criteria[0].id): points[item.entry_id]}, final=True)
-    rows = rounds.preview_advancement(rnd)
+        score_sheets.record_score(judge, item, {str(rnd.criteria[0].id): points[item.entry_id]}, final=True)
+    rows = round_results.preview_advancement(rnd)
     by_id = {r["entry"].id: r for r in rows}
     assert by_id[pictures[0].id]["rank"] == 1 and by_id[pictures[0].id]["advance"] is True
     assert by_id[stories[1].id]["rank"] == 2 and by_id[stories[1].id]["advance"] is False
@@ -138,6 +138,6 @@ def test_a_unit_cannot_remove_another_units_watched_words(world):
     term.created_by_id = world.users["organiser"].id
     db.session.commit()
     with pytest.raises(ServiceError):
-        flags.remove_term(world.users["organiser_other"], term)
-    flags.remove_term(world.users["organiser"], term)
+        screening_flags.remove_term(world.users["organiser_other"], term)
+    screening_flags.remove_term(world.users["organiser"], term)
     assert db.session.get(SensitiveTerm, term.id) is None

@@ -6,7 +6,7 @@ import pytest
 
 from contest.extensions import db
 from contest.models import JudgeAssignment, Round, Score
-from contest.services import rounds
+from contest.services import advancement, rounds
 from tests import factories
 from tests.conftest import csrf_token, login
 
@@ -64,10 +64,10 @@ def test_a_judge_never_sees_another_judges_scores(client, judged):
     rnd, judges, _canary, _others = judged
     first, second = judges
     c1, c2 = rnd.criteria
-    from contest.services import judge_scores
+    from contest.services import score_sheets
 
     for item in factories.assignments_of(second, rnd):
-        judge_scores.record_score(second, item, {str(c1.id): 3.5, str(c2.id): 2.5}, "第二评委的评语", final=True)
+        score_sheets.record_score(second, item, {str(c1.id): 3.5, str(c2.id): 2.5}, "第二评委的评语", final=True)
     db.session.commit()
     login(client, first)
     for item in factories.assignments_of(first, rnd):
@@ -126,12 +126,12 @@ def test_stale_tab_gets_a_conflict_message(client, judged):
 
 def test_organiser_runs_the_round_to_the_end(client, world, judged):
     rnd, judges, _canary, _others = judged
-    from contest.services import judge_scores
+    from contest.services import score_sheets
 
     c1, c2 = rnd.criteria
     for judge in judges:
         for i, item in enumerate(factories.assignments_of(judge, rnd)):
-            judge_scores.record_score(judge, item, {str(c1.id): 5 + i, str(c2.id): 5}, final=True)
+            score_sheets.record_score(judge, item, {str(c1.id): 5 + i, str(c2.id): 5}, final=True)
     db.session.commit()
     login(client, world.users["organiser"])
     page = f"/console/rounds/{rnd.id}"
@@ -165,16 +165,16 @@ def test_recusal_through_the_page(client, world, judged):
 
 def test_entrant_sees_whether_it_advanced_but_no_score(client, world, judged):
     rnd, judges, canary, others = judged
-    from contest.services import judge_scores
+    from contest.services import score_sheets
 
     c1, c2 = rnd.criteria
     for judge in judges:
         for item in factories.assignments_of(judge, rnd):
             high = item.entry_id == canary.id
-            judge_scores.record_score(judge, item, {str(c1.id): 9.5 if high else 3, str(c2.id): 9}, "评委甲的意见",
+            score_sheets.record_score(judge, item, {str(c1.id): 9.5 if high else 3, str(c2.id): 9}, "评委甲的意见",
                                       final=True)
     rounds.close_round(world.users["organiser"], rnd)
-    rounds.finalise_round(world.users["organiser"], rnd)
+    advancement.finalise_round(world.users["organiser"], rnd)
     db.session.commit()
     login(client, canary.owner)
     page = client.get(f"/entries/{canary.id}").get_data(as_text=True)

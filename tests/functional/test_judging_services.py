@@ -5,7 +5,15 @@ import pytest
 
 from contest.extensions import db
 from contest.models import AuditEvent, DeclaredConflict, JudgeAssignment, RoundEntry, ScoreRevision
-from contest.services import assigning, judge_scores, round_totals, rounds, screening
+from contest.services import (
+    advancement,
+    judge_assignments,
+    round_results,
+    round_totals,
+    rounds,
+    score_sheets,
+    screening,
+)
 from contest.services.errors import ServiceError, ValidationErrors
 from tests import factories
 from tests.conftest import login
@@ -38,7 +46,7 @@ def setup(world):
 
 def test_assignment_gives_k_judges_without_conflicts(setup):
     rnd, entries, judges, organiser = setup
-    loads = assigning.assign_judges(organiser, rnd)
+    loads = judge_assignments.assign_judges(organiser, rnd)
     rows = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)).all()
     per_entry = {}
     for row in rows:
@@ -52,8 +60,8 @@ def test_assignment_gives_k_judges_without_conflicts(setup):
 def test_impossible_assignment_is_explained_and_nothing_saved(setup):
     rnd, entries, judges, organiser = setup
     rnd.judges_per_entry = 4   # judge 0 conflicts with entry 1: only 3 left for it
-    with pytest.raises(assigning.AssignmentImpossible) as caught:
-        assigning.assign_judges(organiser, rnd)
+    with pytest.raises(judge_assignments.AssignmentImpossible) as caught:
+        judge_assignments.assign_judges(organiser, rnd)
     assert entries[1].number in caught.value.message
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(JudgeAssignment.id))) == 0
@@ -63,7 +71,7 @@ def test_a_round_cannot_open_without_criteria_panel_and_assignment(setup, world)
     rnd, entries, judges, organiser = setup
     with pytest.raises(ServiceError):
         rounds.open_round(organiser, rnd)   # not assigned yet
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     assert rnd.state == "open"
     with pytest.raises(ServiceError):
@@ -76,23 +84,23 @@ def _score_all(rnd, judges, points):
         judge = next(j for j in judges if j.id == item.judge_id)
         c1, c2 = rnd.criteria
         content, idea = points[item.entry_id]
-        judge_scores.record_score(judge, item, {str(c1.id): content, str(c2.id): idea}, final=True)
+        score_sheets.record_score(judge, item, {str(c1.id): content, str(c2.id): idea}, final=True)
 
 
 def test_scoring_finalising_and_the_next_round(setup):
     rnd, entries, judges, organiser = setup
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     # Entry i gets content 20-2i of 20 and idea 10-i of 10: total (60 - 5i) / 30 × 100.
     points = {e.id: (20 - 2 * i, 10 - i) for i, e in enumerate(entries)}
     _score_all(rnd, judges, points)
-    rows = rounds.results(rnd)
+    rows = round_results.results(rnd)
     assert [r["entry"].id for r in rows] == [e.id for e in entries]
     assert rows[0]["score"] == pytest.approx(100.0) and rows[1]["score"] == pytest.approx(100 * 27 / 30)
     with pytest.raises(ServiceError):
-        rounds.finalise_round(organiser, rnd)   # still open
+        advancement.finalise_round(organiser, rnd)   # still open
     rounds.close_round(organiser, rnd)
-    rounds.finalise_round(organiser, rnd)
+    advancement.finalise_round(organiser, rnd)
     advanced = {re.entry_id for re in db.session.scalars(db.select(RoundEntry).where(
         RoundEntry.round_id == rnd.id, RoundEntry.advanced.is_(True)))}
     assert advanced == {entries[0].id, entries[1].id}
@@ -106,60 +114,60 @@ def test_scoring_finalising_and_the_next_round(setup):
 
 def test_ties_at_the_cut_all_advance_and_manual_changes_need_a_reason(setup):
     rnd, entries, judges, organiser = setup
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     points = {e.id: (18, 9) if i < 3 else (10, 5) for i, e in enumerate(entries)}   # three tied at the top
     _score_all(rnd, judges, points)
     rounds.close_round(organiser, rnd)
-    rows = rounds.preview_advancement(rnd)
+    rows = round_results.preview_advancement(rnd)
     assert sum(1 for r in rows if r["advance"]) == 3
     assert sum(1 for r in rows if r.get("tied_at_cut")) == 3   # shown to the organiser as a tie
     last = db.session.get(RoundEntry, next(r["round_entry"].id for r in rows if r["entry"].id == entries[5].id))
     with pytest.raises(ValidationErrors):
-        rounds.set_advancement(organiser, last, True, "")
-    rounds.set_advancement(organiser, last, True, "评委会复议决定")
-    rounds.finalise_round(organiser, rnd)
+        advancement.set_advancement(organiser, last, True, "")
+    advancement.set_advancement(organiser, last, True, "评委会复议决定")
+    advancement.finalise_round(organiser, rnd)
     assert db.session.get(RoundEntry, last.id).advanced is True
 
 
 def test_score_rules(setup):
     rnd, entries, judges, organiser = setup
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)).first()
     judge = next(j for j in judges if j.id == item.judge_id)
     other = next(j for j in judges if j.id != item.judge_id)
     c1, c2 = rnd.criteria
     with pytest.raises(ServiceError):   # the round is not open yet
-        judge_scores.record_score(judge, item, {str(c1.id): 10})
+        score_sheets.record_score(judge, item, {str(c1.id): 10})
     rounds.open_round(organiser, rnd)
     with pytest.raises(ServiceError):   # somebody else's assignment
-        judge_scores.record_score(other, item, {str(c1.id): 10})
+        score_sheets.record_score(other, item, {str(c1.id): 10})
     with pytest.raises(ValidationErrors):   # over the criterion's maximum
-        judge_scores.record_score(judge, item, {str(c1.id): 21})
+        score_sheets.record_score(judge, item, {str(c1.id): 21})
     with pytest.raises(ValidationErrors):   # final needs every criterion
-        judge_scores.record_score(judge, item, {str(c1.id): 10}, final=True)
-    draft = judge_scores.record_score(judge, item, {str(c1.id): 10})
+        score_sheets.record_score(judge, item, {str(c1.id): 10}, final=True)
+    draft = score_sheets.record_score(judge, item, {str(c1.id): 10})
     assert draft.total is None and item.state == "pending"
-    judge_scores.record_score(judge, item, {str(c1.id): 10, str(c2.id): 5}, final=True,
+    score_sheets.record_score(judge, item, {str(c1.id): 10, str(c2.id): 5}, final=True,
                               expected_version=draft.version)
-    with pytest.raises(judge_scores.ScoreConflict):   # a stale tab
-        judge_scores.record_score(judge, item, {str(c1.id): 1, str(c2.id): 1}, expected_version=1)
+    with pytest.raises(score_sheets.ScoreConflict):   # a stale tab
+        score_sheets.record_score(judge, item, {str(c1.id): 1, str(c2.id): 1}, expected_version=1)
     assert item.state == "scored" and item.score.total == pytest.approx(50.0)
     revisions = db.session.scalars(db.select(ScoreRevision).where(ScoreRevision.score_id == item.score.id)).all()
     assert [r.version for r in revisions] == [1, 2]
     rnd.closes_at = datetime.now(UTC) - timedelta(minutes=1)
     with pytest.raises(ServiceError):   # after the round's closing time
-        judge_scores.record_score(judge, item, {str(c1.id): 9, str(c2.id): 5}, final=True)
+        score_sheets.record_score(judge, item, {str(c1.id): 9, str(c2.id): 5}, final=True)
 
 
 def test_recusal_reassigns_and_records_the_conflict(setup):
     rnd, entries, judges, organiser = setup
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)).first()
     judge = next(j for j in judges if j.id == item.judge_id)
     with pytest.raises(ServiceError):
-        assigning.recuse(judge, item, "")
-    replacement = assigning.recuse(judge, item, "作者是我的学生")
+        judge_assignments.recuse(judge, item, "")
+    replacement = judge_assignments.recuse(judge, item, "作者是我的学生")
     assert item.state == "recused" and replacement.judge_id != judge.id
     assert replacement.entry_id == item.entry_id
     assert db.session.scalar(db.select(DeclaredConflict).where(DeclaredConflict.judge_id == judge.id))
@@ -170,26 +178,26 @@ def test_recusal_reassigns_and_records_the_conflict(setup):
 
 def test_results_table_follows_every_change(setup):
     rnd, entries, judges, organiser = setup
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     points = {e.id: (10, 5) for e in entries}
     _score_all(rnd, judges, points)
-    rows = rounds.results_table(rnd)
+    rows = round_results.results_table(rnd)
     assert {round(r["score"], 3) for r in rows} == {50.0}
     item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.entry_id == entries[0].id)).first()
     judge = next(j for j in judges if j.id == item.judge_id)
     c1, c2 = rnd.criteria
-    judge_scores.record_score(judge, item, {str(c1.id): 20, str(c2.id): 10}, final=True)
-    rows = rounds.results_table(rnd)
+    score_sheets.record_score(judge, item, {str(c1.id): 20, str(c2.id): 10}, final=True)
+    rows = round_results.results_table(rnd)
     top = next(r for r in rows if r["entry"].id == entries[0].id)
     assert top["score"] == pytest.approx(75.0) and top["rank"] == 1
-    assert rounds.method_ranks(rnd)[entries[0].id]["ranks"]["mean"] == 1
+    assert round_results.method_ranks(rnd)[entries[0].id]["ranks"]["mean"] == 1
     # A decision by hand is a change too.
     rounds.close_round(organiser, rnd)
     last = next(r for r in rows if r["entry"].id == entries[5].id)
     assert last["advance"] is True   # six tied at 50 behind the top: all inside the cut of 2
-    rounds.set_advancement(organiser, db.session.get(RoundEntry, last["round_entry"].id), False, "复议")
-    again = next(r for r in rounds.results_table(rnd) if r["entry"].id == entries[5].id)
+    advancement.set_advancement(organiser, db.session.get(RoundEntry, last["round_entry"].id), False, "复议")
+    again = next(r for r in round_results.results_table(rnd) if r["entry"].id == entries[5].id)
     assert again["advance"] is False and again["round_entry"].decision_reason == "复议"
 
 
@@ -206,7 +214,7 @@ def _from_scores(rnd):
 
 def test_stored_totals_follow_scores_drafts_and_recusals(setup):
     rnd, entries, judges, organiser = setup
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     version = rnd.results_version
     _score_all(rnd, judges, {e.id: (10, 5) for e in entries})
@@ -218,21 +226,21 @@ def test_stored_totals_follow_scores_drafts_and_recusals(setup):
     judge = next(j for j in judges if j.id == item.judge_id)
     c1, _c2 = rnd.criteria
     version = rnd.results_version
-    judge_scores.record_score(judge, item, {str(c1.id): 10})
+    score_sheets.record_score(judge, item, {str(c1.id): 10})
     assert rnd.results_version > version
     assert _stored(rnd) == _from_scores(rnd) and [j for j, _t in _stored(rnd)[entries[2].id]] != [judge.id]
     assert len(_stored(rnd)[entries[2].id]) == 1
     # It steps back from the entry: another judge takes it, nothing scored yet.
-    replacement = assigning.recuse(judge, item, "认识作者")
+    replacement = judge_assignments.recuse(judge, item, "认识作者")
     assert replacement is not None and _stored(rnd) == _from_scores(rnd)
     # The organiser's table reads the stored totals.
-    row = next(r for r in rounds.results_table(rnd) if r["entry"].id == entries[2].id)
+    row = next(r for r in round_results.results_table(rnd) if r["entry"].id == entries[2].id)
     assert list(row["totals"]) == [j for j, _t in _stored(rnd)[entries[2].id]]
 
 
 def test_results_page_shows_the_rank_under_every_method_on_request(setup, client):
     rnd, entries, judges, organiser = setup
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     _score_all(rnd, judges, {e.id: (20 - 2 * i, 10 - i) for i, e in enumerate(entries)})
     db.session.commit()
@@ -247,7 +255,7 @@ def test_the_migration_fills_the_totals_of_rounds_judged_before_it(setup):
     from flask_migrate import downgrade, upgrade
 
     rnd, entries, judges, organiser = setup
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     _score_all(rnd, judges, {e.id: (20 - 2 * i, 10 - i) for i, e in enumerate(entries)})
     db.session.commit()

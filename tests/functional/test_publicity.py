@@ -205,13 +205,13 @@ def test_after_the_final_result_rounds_stay_and_exports_show_what_was_published(
     contest, story, organiser = proposed
     _final(contest, organiser)
     from contest.models import ResultDecision
-    from contest.services import rounds
+    from contest.services import advancement
 
     next_round = Round(contest_id=contest.id, position=2, name="复核", state="closed")
     db.session.add(next_round)
     db.session.flush()
     with pytest.raises(ServiceError, match="已发布"):
-        rounds.finalise_round(organiser, next_round)
+        advancement.finalise_round(organiser, next_round)
     db.session.rollback()
     # even a change made behind the services' back leaves the published list as it was
     db.session.execute(ResultDecision.__table__.update().values(reason="后来改的"))

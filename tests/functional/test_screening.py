@@ -1,7 +1,7 @@
 """The organiser's screening (初审) through the real routes."""
 from contest.extensions import db
 from contest.models import AuditEvent, Entry, EntryFlag
-from contest.services import flags
+from contest.services import screening_flags
 from tests import factories
 from tests.conftest import csrf_token, login
 
@@ -132,7 +132,7 @@ def test_the_organiser_maintains_the_word_list(client, world):
     login(client, world.users["organiser"])
     r = _post(client, "/console/sensitive-terms", {"reason": "词一\n\n词二\n违禁词"}, "/console/sensitive-terms")
     assert r.status_code == 302
-    terms = set(db.session.scalars(db.select(flags.SensitiveTerm.term)))
+    terms = set(db.session.scalars(db.select(screening_flags.SensitiveTerm.term)))
     assert terms == {"违禁词", "词一", "词二"}
     assert _events("sensitive_terms.add")[0].details["terms"] == ["词一", "词二"]
 

@@ -26,7 +26,7 @@ def test_package_pictures_are_served_without_exif(app, client, world):
     entry = entries.start_entry(owner, h5)
     asset = uploads.add_upload(owner, entry, io.BytesIO(package.getvalue()), "h5.zip")
     db.session.commit()
-    from contest.files.views import h5_frame_url
+    from contest.h5_links import h5_frame_url
 
     with app.test_request_context():
         url = h5_frame_url(asset).rsplit("/", 1)[0]

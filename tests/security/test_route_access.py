@@ -178,7 +178,7 @@ def _rules(app):
 def world(world):
     """The shared world plus an open judging round in which the judge has an entry."""
     from contest.models import JudgeAssignment, PanelMember, RoundEntry
-    from contest.services import assigning, rounds, screening
+    from contest.services import judge_assignments, rounds, screening
 
     organiser = world.users["organiser"]
     # Another entrant's picture goes to judging; the world's own entries stay as they are.
@@ -189,7 +189,7 @@ def world(world):
         "advance_rule": "top_n", "advance_value": 1})
     rounds.save_criterion(organiser, rnd, None, {"name": "画面", "max_points": 10})
     rounds.add_judge(organiser, rnd, world.image_category, world.users["judge"])
-    assigning.assign_judges(organiser, rnd)
+    judge_assignments.assign_judges(organiser, rnd)
     rounds.open_round(organiser, rnd)
     # The contest's public vote is open, with the judged entry in it.
     from datetime import timedelta

@@ -41,7 +41,7 @@ def test_personal_tags_are_removed_and_the_media_kept(app, world, tmp_path, kind
     entry = factories.entry(owner, cat, submit=False)
     asset = uploads.add_upload(owner, entry, io.BytesIO(data), name)
     db.session.commit()
-    from contest.media.storage import storage
+    from contest.file_store import storage
 
     path = storage().path(asset.storage_key)
     kept = path.read_bytes()
@@ -72,7 +72,7 @@ def _pdf_with_secrets(tmp_path) -> bytes:
 def test_pdf_keeps_its_pages_but_not_its_author_or_scripts(app, world, tmp_path):
     from pypdf import PdfReader
 
-    from contest.media.storage import storage
+    from contest.file_store import storage
 
     data = _pdf_with_secrets(tmp_path)
     assert b"/Author" in data and b"/OpenAction" in data and b"/JavaScript" in data

@@ -1,6 +1,7 @@
 """Every method against numbers worked out by hand."""
 import math
 import statistics
+from types import SimpleNamespace
 
 import pytest
 
@@ -162,3 +163,49 @@ def test_suggested_awards_follow_the_counts_and_ties_on_a_boundary_take_the_high
     got = scoring.suggest_awards(rank, [("first", 1), ("second", 1), ("third", 2), ("merit", 0)])
     assert got == {"a": "first", "b": "second", "c": "second", "d": "third"}
     assert scoring.suggest_awards(rank, [("first", 0)]) == {}
+
+
+# --- advancement (the round's rule, per category) -----------------------------
+
+def _rows(*specs):
+    """(category, score, rank[, advanced, reason]) -> results rows as round_results builds them."""
+    rows = []
+    for i, (cat, score, rank, *decided) in enumerate(specs):
+        advanced, reason = decided if decided else (None, None)
+        rows.append({"entry": SimpleNamespace(id=i, category_id=cat), "score": score, "rank": rank,
+                     "round_entry": SimpleNamespace(advanced=advanced, decision_reason=reason)})
+    return rows
+
+
+def test_top_n_applies_per_category_and_ties_at_the_cut_all_advance():
+    rows = _rows((1, 90, 1), (1, 80, 2), (1, 80, 2), (1, 70, 4), (2, 60, 1), (2, 50, 2))
+    scoring.apply_advancement_rule(rows, "top_n", 2)
+    assert [r["advance"] for r in rows] == [True, True, True, False, True, True]
+    assert [r.get("tied_at_cut", False) for r in rows] == [False, True, True, False, False, False]
+
+
+def test_top_percent_rounds_the_places_up():
+    rows = _rows((1, 90, 1), (1, 80, 2), (1, 70, 3))
+    scoring.apply_advancement_rule(rows, "top_percent", 50)   # 1.5 places: 2
+    assert [r["advance"] for r in rows] == [True, True, False]
+
+
+def test_min_score_is_compared_as_ranks_are_rounded():
+    rows = _rows((1, 59.999999999999986, 1), (1, 59.9, 2), (1, None, None))
+    scoring.apply_advancement_rule(rows, "min_score", 60)
+    assert [r["advance"] for r in rows] == [True, False, False]
+
+
+def test_a_decision_by_hand_stands_and_manual_rounds_wait_for_one():
+    rows = _rows((1, 90, 1, False, "复议"), (1, 10, 2, True, "复议"), (1, 50, 3))
+    scoring.apply_advancement_rule(rows, "top_n", 1)
+    assert [r["advance"] for r in rows] == [False, True, False]
+    manual = _rows((1, 90, 1), (1, 80, 2, True, None))
+    scoring.apply_advancement_rule(manual, "manual", None)
+    assert [r["advance"] for r in manual] == [None, True]
+
+
+def test_rows_are_grouped_by_category_in_order():
+    rows = _rows((2, 1, 1), (1, 2, 1), (2, 3, 2))
+    assert {cat: [r["entry"].id for r in group] for cat, group in scoring.by_category(rows).items()} == \
+        {2: [0, 2], 1: [1]}

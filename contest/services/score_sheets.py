@@ -10,19 +10,13 @@ from .. import scoring
 from ..extensions import db
 from ..models import JudgeAssignment, Score, ScoreRevision, User
 from ..models.timestamps import utcnow
+from ..state import round_is_open
 from . import audit
 from .errors import ServiceError, ValidationErrors
 
 
 class ScoreConflict(ServiceError):
     """The score changed in another window since this copy was loaded."""
-
-
-def round_is_open(item: JudgeAssignment, now: datetime | None = None) -> bool:
-    rnd = item.round
-    now = now or utcnow()
-    return rnd.state == "open" and (rnd.opens_at is None or rnd.opens_at <= now) and \
-        (rnd.closes_at is None or now < rnd.closes_at)
 
 
 def record_score(judge: User, item: JudgeAssignment, values: dict, comment: str = "", *,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from .. import policies
 from ..extensions import db
 from ..models import Asset, Entry, EntryFlag, SensitiveTerm, TextBand, User
 from ..sanitize import plain_text
@@ -121,8 +122,6 @@ def add_terms(actor: User, text: str) -> list[str]:
 
 
 def remove_term(actor: User, term: SensitiveTerm) -> None:
-    from .. import policies
-
     author = db.session.get(User, term.created_by_id) if term.created_by_id else None
     shared = author is not None and policies.organiser_units(actor) & author.unit_ids_for("organiser")
     if not (policies.is_admin(actor) or shared or (author is not None and author.id == actor.id)):

@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contest.assignment import assign
+from contest.matching import assign
 
 
 def test_simple_balanced_assignment():

@@ -7,7 +7,7 @@ import hashlib
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from .. import assignment as solver
+from .. import matching as solver
 from ..extensions import db
 from ..models import DeclaredConflict, Entry, JudgeAssignment, Round, RoundEntry, User
 from . import audit, rounds
@@ -49,7 +49,7 @@ def order_key(seed: int, judge_id: int, entry_id: int) -> int:
 def assign_judges(actor: User, rnd: Round) -> dict[int, int]:
     """Assign the whole round (draft rounds only); all or nothing. Returns the
     load per judge."""
-    rounds._require_state(rnd, "draft")
+    rounds.require_state(rnd, "draft")
     entries = rounds.eligible_entries(rnd)
     if not entries:
         raise ServiceError(_("No entries are waiting for this round yet."))
@@ -104,7 +104,7 @@ def recuse(judge: User, item: JudgeAssignment, reason: str) -> JudgeAssignment |
     if item.judge_id != judge.id or item.state == "recused":
         raise ServiceError(_("This entry is not assigned to you."))
     rnd = item.round
-    rounds._require_state(rnd, "draft", "open")
+    rounds.require_state(rnd, "draft", "open")
     item.state = "recused"
     item.recusal_reason = reason
     if not db.session.scalar(select(DeclaredConflict.id).where(DeclaredConflict.judge_id == judge.id,
@@ -114,13 +114,14 @@ def recuse(judge: User, item: JudgeAssignment, reason: str) -> JudgeAssignment |
     db.session.flush()
     replacement = None
     if rnd.judges_per_entry is not None:
-        replacement = _reassign(rnd, item.entry)
+        replacement = reassign(rnd, item.entry)
     audit.record(judge, "round.recuse", rnd, details={"entry": item.entry.number, "reason": reason,
                                                       "replacement": replacement.judge_id if replacement else None})
     return replacement
 
 
-def _reassign(rnd: Round, entry: Entry) -> JudgeAssignment:
+def reassign(rnd: Round, entry: Entry) -> JudgeAssignment:
+    """Give the entry to one more judge of its panel: the least loaded without a conflict."""
     taken = set(db.session.scalars(select(JudgeAssignment.judge_id).where(
         JudgeAssignment.round_id == rnd.id, JudgeAssignment.entry_id == entry.id)))
     declared = _declared([entry.id])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from contest.extensions import db
 from contest.models import AuditEvent, Vote, VoteFlag
-from contest.services import vote_flags, votes
+from contest.services import brushing_scan, votes
 from contest.services.errors import ServiceError
 from tests import factories
 from tests.conftest import csrf_token, login
@@ -38,36 +38,36 @@ def _statuses(voter):
 def test_a_scan_flags_the_pattern_marks_its_votes_suspect_and_counts_nothing_down(rapid, world):
     contest, entries, bot = rapid
     before = votes.tallies(contest)
-    assert vote_flags.scan(world.users["organiser"], contest) == 1
+    assert brushing_scan.scan(world.users["organiser"], contest) == 1
     flag = db.session.scalars(select(VoteFlag)).one()
     assert (flag.rule, flag.voter_id, len(flag.vote_ids), flag.evidence["entries"]) == (
         "rapid_multi_entry", bot.id, 5, 5)
     assert _statuses(bot) == ["suspect"] * 5 and votes.tallies(contest) == before
-    assert vote_flags.scan(world.users["organiser"], contest) == 0   # the same finding is not raised twice
+    assert brushing_scan.scan(world.users["organiser"], contest) == 0   # the same finding is not raised twice
 
 
 def test_invalidating_a_group_needs_a_reason_and_lowers_each_tally_by_its_votes(rapid, world):
     contest, entries, bot = rapid
     organiser = world.users["organiser"]
-    vote_flags.scan(organiser, contest)
+    brushing_scan.scan(organiser, contest)
     flag = db.session.scalars(select(VoteFlag)).one()
     with pytest.raises(ServiceError):
-        vote_flags.decide(organiser, flag, "invalidate", "")
-    assert vote_flags.decide(organiser, flag, "invalidate", "4秒内连投5件作品") == 5
+        brushing_scan.decide(organiser, flag, "invalidate", "")
+    assert brushing_scan.decide(organiser, flag, "invalidate", "4秒内连投5件作品") == 5
     assert _statuses(bot) == ["invalid"] * 5 and flag.state == "invalidated"
     assert votes.tallies(contest) == {e.id: 1 for e in entries}
     assert votes.recount(contest).counted == votes.tallies(contest)
     with pytest.raises(ServiceError):
-        vote_flags.decide(organiser, flag, "clear", "")   # decided once
+        brushing_scan.decide(organiser, flag, "clear", "")   # decided once
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "votes.flag_invalidated"))
 
 
 def test_clearing_a_group_makes_its_votes_valid_again(rapid, world):
     contest, entries, bot = rapid
     organiser = world.users["organiser"]
-    vote_flags.scan(organiser, contest)
+    brushing_scan.scan(organiser, contest)
     flag = db.session.scalars(select(VoteFlag)).one()
-    assert vote_flags.decide(organiser, flag, "clear", "") == 5
+    assert brushing_scan.decide(organiser, flag, "clear", "") == 5
     assert _statuses(bot) == ["valid"] * 5 and flag.state == "cleared"
 
 
@@ -87,17 +87,17 @@ def test_a_burst_from_one_network_is_flagged_and_followed_as_it_grows(voting, wo
     start = contest.voting_start + timedelta(minutes=1)
     first = _network_votes(contest, entries[0], start, app.config["VOTE_PREFIX_MIN_VOTES"])
     db.session.commit()
-    vote_flags.scan(organiser, contest)
+    brushing_scan.scan(organiser, contest)
     [flag] = _burst_flags()
     assert sorted(flag.vote_ids) == sorted(first)
     more = _network_votes(contest, entries[0], start, 10, first=len(first))   # the burst goes on
-    assert vote_flags.scan(organiser, contest) >= 1
+    assert brushing_scan.scan(organiser, contest) >= 1
     [flag] = _burst_flags()
     assert sorted(flag.vote_ids) == sorted(first + more)
     assert set(db.session.scalars(select(Vote.status).where(Vote.id.in_(more)))) == {"suspect"}
-    assert vote_flags.decide(organiser, flag, "invalidate", "同一网段集中投票") == len(first + more)
+    assert brushing_scan.decide(organiser, flag, "invalidate", "同一网段集中投票") == len(first + more)
     later = _network_votes(contest, entries[0], start, 5, first=len(first + more))
-    vote_flags.scan(organiser, contest)
+    brushing_scan.scan(organiser, contest)
     decided, fresh = _burst_flags()
     assert decided.state == "invalidated" and fresh.state == "open" and sorted(fresh.vote_ids) == sorted(later)
     assert fresh.key == decided.key + "#2"

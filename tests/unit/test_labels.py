@@ -1,0 +1,18 @@
+"""Labels are pure: marked for the catalog, translated when shown."""
+from contest import labels
+from contest.labels import PHASE_LABELS, Label
+
+
+def test_a_label_is_its_message_until_a_gettext_is_installed_then_follows_it(monkeypatch):
+    monkeypatch.setattr(Label, "_gettext", str)
+    assert str(PHASE_LABELS["voting"]) == "Public vote"
+    labels.install_gettext(lambda msgid: {"Public vote": "网络投票"}.get(msgid, msgid))
+    assert str(PHASE_LABELS["voting"]) == "网络投票"
+    assert PHASE_LABELS["voting"].__html__() == "网络投票"
+    assert PHASE_LABELS["voting"] == "网络投票"
+
+
+def test_every_code_has_a_label():
+    assert set(labels.PHASE_LABELS) == {"upcoming", "collecting", "screening", "voting", "judging",
+                                        "reviewing", "publicity", "published"}
+    assert set(labels.ENTRY_STATUS_LABELS) == set(labels.ENTRY_STATUS_NEXT)
