@@ -39,6 +39,7 @@ system-packages:
 
 lint: $(VENV)/.requirements-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: $(VENV)/.requirements-test catalog system-packages lint
 	$(BIN)/python -m pytest
