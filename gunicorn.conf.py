@@ -7,7 +7,6 @@ workers = int(os.environ.get("CONTEST_WORKERS", multiprocessing.cpu_count() * 2 
 timeout = 120  # uploads and exports on slow mobile networks
 forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
-logger_class = "contest.gunicorn_logging.AccessLogger"   # gunicorn's access line, without copying every header
 # The app (models configured, translations and templates found) is built once
 # in the master and shared by the forked workers, instead of by each worker
 # on its first requests; post_fork gives each worker its own connections.

@@ -14,7 +14,7 @@ from . import models  # noqa: F401  (register the models with the metadata)
 from .accounts.views import bp as accounts_bp
 from .admin.views import bp as admin_bp
 from .cli import register_cli
-from .db_events import install_sqlite_pragmas
+from .database import install_sqlite_policy
 from .entrant.views import bp as entrant_bp
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
@@ -31,7 +31,6 @@ from .sessions import bind_sessions_to_clients
 from .showcase.views import bp as showcase_bp
 from .templating import register_template_helpers
 from .unit.views import bp as unit_bp
-from .vote import hot_path
 from .vote.views import bp as vote_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +99,7 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
-        install_sqlite_pragmas(db.engine)
+        install_sqlite_policy(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -134,5 +133,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(unit_bp, url_prefix="/unit")
     app.register_blueprint(judge_bp, url_prefix="/judge")
     app.register_blueprint(vote_bp)
-    hot_path.install(app)
     app.register_blueprint(showcase_bp)

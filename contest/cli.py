@@ -9,7 +9,6 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .config import RELAXED_ENVS
-from .db_events import write_intent
 from .demo import seed as demo
 from .extensions import db
 from .models import ROLES, Contest, Entry, Unit
@@ -39,8 +38,7 @@ def create_user(phone: str, name: str, role: str, unit_name: str | None, passwor
         if unit is None:
             raise click.ClickException(f"No unit named {unit_name!r}.")
     try:
-        with write_intent():
-            user = accounts.create_user(phone=phone, name=name, password=password, role=role, unit=unit)
+        user = accounts.create_user(phone=phone, name=name, password=password, role=role, unit=unit)
     except ServiceError as exc:
         _fail(exc)
     db.session.commit()
@@ -54,8 +52,7 @@ def seed_demo(force: bool) -> None:
     if current_app.config["ENV"] not in RELAXED_ENVS and not force:
         raise click.ClickException(
             "Refusing to seed demo accounts with a public password in production; use --force if you mean it.")
-    with write_intent():
-        _seed_demo()
+    _seed_demo()
 
 
 def _seed_demo() -> None:
@@ -129,10 +126,8 @@ def _run_export(kind: str, slug: str, fmt: str, output: str, full: bool, reason:
     except ServiceError as exc:
         Path(output).unlink(missing_ok=True)
         raise click.ClickException(exc.message) from exc
-    db.session.commit()   # the reads end; the audit event is a short write of its own
-    with write_intent():
-        exports.record_export(None, contest, kind, fmt, done, full=full, reason=reason)
-        db.session.commit()
+    exports.record_export(None, contest, kind, fmt, done, full=full, reason=reason)   # ends the reads first
+    db.session.commit()
     click.echo(f"rows={done.rows} sha256={done.sha256} output={output}")
 
 

@@ -10,7 +10,6 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..db_events import end_reads, reads_first, write_intent
 from ..extensions import db
 from ..forms_common import ConfirmForm, saving
 from ..models import AWARD_LEVELS, Category, Contest, Entry
@@ -141,7 +140,6 @@ def exports_page(contest_id: int):
 
 @bp.route("/contests/<int:contest_id>/exports/<kind>", methods=["POST"])
 @require(can_use_console)
-@reads_first
 def export_download(contest_id: int, kind: str):
     contest = _contest(contest_id)
     if kind not in EXPORT_KINDS:
@@ -157,10 +155,9 @@ def export_download(contest_id: int, kind: str):
     os.close(handle)
     try:
         done = getattr(exports, f"export_{kind}")(current_user, contest, fmt, path, full=full, reason=reason)
-        end_reads(db.session)   # the file is made; the audit event is a short write of its own
-        with write_intent():
-            exports.record_export(current_user, contest, kind, fmt, done, full=full, reason=reason)
-            db.session.commit()
+        # The file is made; the audit event is a short write of its own (record_export ends the reads).
+        exports.record_export(current_user, contest, kind, fmt, done, full=full, reason=reason)
+        db.session.commit()
         made = open(path, "rb")   # noqa: SIM115 (send_file closes it; the name is gone already)
     except ServiceError as refused:
         db.session.rollback()

@@ -18,6 +18,7 @@ from ..models.accounts import UNIT_SCOPED_ROLES
 from ..models.timestamps import utcnow
 from . import audit
 from .errors import ServiceError, ValidationErrors
+from .unit_of_work import writes
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 _DUMMY_HASH: dict[str, str] = {}
@@ -58,6 +59,7 @@ def _validate_person(real_name: str, district: str | None) -> dict[str, str]:
     return errors
 
 
+@writes
 def register_user(
     *,
     phone: str,
@@ -123,6 +125,7 @@ def authenticate(phone: str, password: str) -> User | None:
     return db.session.get(User, row.id)
 
 
+@writes
 def log_in(user: User, ip: str | None) -> None:
     user.last_login_at = utcnow()
     audit.record(user, "account.login", user, ip=ip)
@@ -135,6 +138,7 @@ def session_identifier(secret: str, remote_addr: str | None, user_agent: str) ->
     return hmac.new(secret.encode(), base.encode(), hashlib.sha256).hexdigest()
 
 
+@writes
 def end_sessions(user: User) -> None:
     """Every cookie issued before now stops working."""
     user.session_version += 1
@@ -161,6 +165,7 @@ def load_user_from_session(token: str) -> User | None:
     return user
 
 
+@writes
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
         raise ServiceError(_("The current password is not correct."), "current_password")
@@ -172,6 +177,7 @@ def change_password(user: User, current: str, new: str) -> None:
     audit.record(user, "account.password_change", user)
 
 
+@writes
 def update_profile(
     user: User, *, real_name: str, district: str | None, unit: Unit | None, email: str | None,
     birth_date: date | None = None,
@@ -190,6 +196,7 @@ def update_profile(
     db.session.flush()
 
 
+@writes
 def grant_role(actor: User | None, user: User, role: str, unit: Unit | None = None) -> RoleGrant:
     if role not in ROLES:
         raise ServiceError(_("Unknown role."), "role")
@@ -207,6 +214,7 @@ def grant_role(actor: User | None, user: User, role: str, unit: Unit | None = No
     return grant
 
 
+@writes
 def revoke_role(actor: User | None, grant: RoleGrant) -> None:
     user = grant.user
     if actor is not None and actor.id == user.id and grant.role == "admin":
@@ -217,6 +225,7 @@ def revoke_role(actor: User | None, grant: RoleGrant) -> None:
     audit.record(actor, "role.revoke", user, details=details)
 
 
+@writes
 def create_user(
     *, phone: str, name: str, password: str, role: str | None = None, unit: Unit | None = None,
     actor: User | None = None,

@@ -11,8 +11,10 @@ from ..models import Entry, Round, RoundEntry, User
 from . import audit, round_results, rounds
 from .errors import ServiceError, ValidationErrors
 from .results import require_unpublished as require_results_unpublished
+from .unit_of_work import writes
 
 
+@writes
 def set_advancement(actor: User, round_entry: RoundEntry, advanced: bool, reason: str) -> None:
     rnd = round_entry.round
     rounds.require_state(rnd, "closed")
@@ -27,6 +29,7 @@ def set_advancement(actor: User, round_entry: RoundEntry, advanced: bool, reason
                                                               "from": before, "to": advanced, "reason": reason})
 
 
+@writes
 def finalise_round(actor: User, rnd: Round) -> None:
     """Freeze the round: scores stay as they are, each entry's score, rank and
     advancement are written, and the next round takes those who advanced."""

@@ -7,6 +7,7 @@ from flask import current_app, has_request_context, request
 
 from ..extensions import db
 from ..models import AuditEvent, User
+from .unit_of_work import writes
 
 
 def request_ip() -> str | None:
@@ -21,6 +22,7 @@ def hash_ip(ip: str | None) -> str | None:
     return hmac.digest(current_app.config["IP_HASH_SALT"].encode(), ip.encode(), "sha256").hex()
 
 
+@writes
 def record(
     actor: User | None,
     action: str,

@@ -15,6 +15,7 @@ from ..models import Contest, User, Vote, VoteFlag
 from ..models.timestamps import utcnow
 from . import audit, votes
 from .errors import ServiceError
+from .unit_of_work import writes
 
 
 def thresholds() -> vote_patterns.Thresholds:
@@ -31,6 +32,7 @@ def _rows(contest: Contest) -> list[vote_patterns.VoteRow]:
     return [vote_patterns.VoteRow(*row) for row in found]
 
 
+@writes
 def scan(actor: User | None, contest: Contest) -> int:
     """Look for every pattern. A finding seen before that has grown adds its new
     votes to its open flag, or, once that flag is decided, raises a flag of its
@@ -74,6 +76,7 @@ def scan(actor: User | None, contest: Contest) -> int:
     return changed
 
 
+@writes
 def decide(actor: User, flag: VoteFlag, action: str, reason: str) -> int:
     """`invalidate` the group's votes (the tally falls by exactly the number
     marked) or `clear` it (its suspect votes are valid again, unless another

@@ -9,8 +9,10 @@ from ..extensions import db
 from ..models import DeclaredConflict, Entry, JudgeAssignment, Round, User
 from . import audit, judge_assignments, rounds
 from .errors import ValidationErrors
+from .unit_of_work import writes
 
 
+@writes
 def declare_conflict(actor: User, rnd: Round, judge: User, number: str, reason: str) -> None:
     """An organiser records a conflict; an assignment that breaks it is moved."""
     rounds.require_state(rnd, "draft", "open")

@@ -16,6 +16,7 @@ from ..phases import current_phase, shanghai_year
 from ..sanitize import clean_html
 from . import audit
 from .errors import ServiceError, ValidationErrors
+from .unit_of_work import writes
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 CATEGORY_CODE_RE = re.compile(r"^[A-Z0-9]{1,4}$")
@@ -56,6 +57,7 @@ CATEGORY_FIELDS = (
 
 # --- programmes -------------------------------------------------------------
 
+@writes
 def save_programme(actor: User | None, programme: Programme | None, data: dict) -> Programme:
     errors = {}
     year = data.get("year")
@@ -189,6 +191,7 @@ def _snapshot(contest: Contest) -> dict:
     return values
 
 
+@writes
 def save_contest(actor: User | None, contest: Contest | None, data: dict) -> Contest:
     """Create or update a contest from a complete set of values; on any error
     nothing is changed and every field's message is raised at once."""
@@ -220,6 +223,7 @@ def save_contest(actor: User | None, contest: Contest | None, data: dict) -> Con
 
 # --- categories -------------------------------------------------------------
 
+@writes
 def save_category(
     actor: User | None, contest: Contest, category: Category | None, data: dict
 ) -> Category:
@@ -257,6 +261,7 @@ def save_category(
     return category
 
 
+@writes
 def delete_category(actor: User | None, category: Category) -> None:
     if db.session.scalar(select(Entry.id).where(Entry.category_id == category.id).limit(1)):
         raise ServiceError(_("This category already has entries and cannot be deleted."))

@@ -18,6 +18,7 @@ from ..phases import SHANGHAI, submission_open
 from ..sanitize import clean_html, plain_text
 from . import audit, screening_flags
 from .errors import ServiceError, ValidationErrors
+from .unit_of_work import writes
 
 GUARDIAN_AGE = 14
 TITLE_MAX = 100
@@ -110,6 +111,7 @@ def _check_limits(owner: User, category: Category, on_behalf_unit: Unit | None,
 
 # --- drafts -----------------------------------------------------------------
 
+@writes
 def start_entry(user: User, category: Category, *, on_behalf_unit: Unit | None = None,
                 authors: list[str] | None = None, now: datetime | None = None) -> Entry:
     contest = category.contest
@@ -143,6 +145,7 @@ def _event(entry: Entry, actor: User | None, old: str | None, new: str, reason: 
                               from_status=old, to_status=new, reason=reason))
 
 
+@writes
 def save_draft(entry: Entry, data: dict, *, expected_version: int | None = None) -> Entry:
     """Keep what the entrant has written so far. Limits are checked on submit,
     never here: a draft is never lost for being too long or too short."""
@@ -175,6 +178,7 @@ def save_draft(entry: Entry, data: dict, *, expected_version: int | None = None)
     return entry
 
 
+@writes
 def after_change(entry: Entry, actor: User | None = None) -> None:
     """A submitted entry changed by its entrant: still complete, it keeps its
     place (hash and flags brought up to date); no longer complete, it goes back
@@ -236,6 +240,7 @@ def submission_errors(entry: Entry) -> dict[str, str]:
     return errors
 
 
+@writes
 def allocate_number(category: Category) -> str:
     """The next 报名编号 of a category. The counter row is updated in place, so
     concurrent submitters queue on its lock (PostgreSQL) or on the write lock
@@ -264,6 +269,7 @@ def content_hash(entry: Entry) -> str:
     return digest.hexdigest()
 
 
+@writes
 def submit_entry(actor: User, entry: Entry, *, pledge: bool, licence: bool, ip: str | None,
                  guardian_name: str | None = None, birth_date: date | None = None,
                  now: datetime | None = None) -> Entry:
@@ -313,6 +319,7 @@ def submit_entry(actor: User, entry: Entry, *, pledge: bool, licence: bool, ip: 
     return entry
 
 
+@writes
 def withdraw_entry(actor: User, entry: Entry, *, ip: str | None = None) -> None:
     if entry.status not in ("draft", "submitted", "returned"):
         raise ServiceError(_("This entry can no longer be withdrawn."))

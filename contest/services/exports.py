@@ -30,6 +30,7 @@ from ..sanitize import plain_text
 from ..state import final_version
 from . import audit, results
 from .errors import ServiceError
+from .unit_of_work import writes
 
 FORMATS = ("xlsx", "csv", "pdf", "zip")
 LEDGER_FORMATS = ("xlsx", "csv")
@@ -267,6 +268,7 @@ def export_ledger(actor: User | None, contest: Contest, fmt: str, path: str | Pa
     return Exported(count, sha256_of(path))
 
 
+@writes
 def record_export(actor: User | None, contest: Contest, kind: str, fmt: str, done: Exported, *, full: bool,
                   reason: str | None) -> None:
     """The audit event of a finished export. Apart from the export itself,

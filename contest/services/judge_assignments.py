@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import DeclaredConflict, Entry, JudgeAssignment, Round, RoundEntry, User
 from . import audit, rounds
 from .errors import ServiceError
+from .unit_of_work import writes
 
 
 class AssignmentImpossible(ServiceError):
@@ -46,6 +47,7 @@ def order_key(seed: int, judge_id: int, entry_id: int) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
+@writes
 def assign_judges(actor: User, rnd: Round) -> dict[int, int]:
     """Assign the whole round (draft rounds only); all or nothing. Returns the
     load per judge."""
@@ -94,6 +96,7 @@ def assign_judges(actor: User, rnd: Round) -> dict[int, int]:
     return loads
 
 
+@writes
 def recuse(judge: User, item: JudgeAssignment, reason: str) -> JudgeAssignment | None:
     """The judge steps back from an entry; another eligible judge of the panel
     takes it (the least loaded). Returns the new assignment, or None when the
@@ -120,6 +123,7 @@ def recuse(judge: User, item: JudgeAssignment, reason: str) -> JudgeAssignment |
     return replacement
 
 
+@writes
 def reassign(rnd: Round, entry: Entry) -> JudgeAssignment:
     """Give the entry to one more judge of its panel: the least loaded without a conflict."""
     taken = set(db.session.scalars(select(JudgeAssignment.judge_id).where(

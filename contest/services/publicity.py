@@ -17,6 +17,7 @@ from ..phases import SHANGHAI
 from ..state import final_version, voting_open
 from . import audit, results
 from .errors import ServiceError
+from .unit_of_work import writes
 
 MAX_DAYS = 30
 MAX_OBJECTION = 2000
@@ -76,6 +77,7 @@ def _ready(contest: Contest) -> None:
             raise ServiceError(_("Decide the public vote's suspicious patterns first: they count in the score."))
 
 
+@writes
 def publish_publicity(actor: User, contest: Contest, days: int, note: str = "",
                       now: datetime | None = None) -> ResultVersion:
     """Freeze the proposed list as the next version and open (or restart) the
@@ -101,6 +103,7 @@ def publish_publicity(actor: User, contest: Contest, days: int, note: str = "",
     return version
 
 
+@writes
 def publish_final(actor: User, contest: Contest, now: datetime | None = None) -> ResultVersion:
     """After the publicity window, with every objection decided, and only if
     nothing changed since: the last publicised list, word for word, as final."""
@@ -128,6 +131,7 @@ def publish_final(actor: User, contest: Contest, now: datetime | None = None) ->
     return version
 
 
+@writes
 def file_objection(user: User, contest: Contest, entry_id: int, reason: str, contact: str,
                    now: datetime | None = None) -> Objection:
     current = latest(contest)
@@ -164,6 +168,7 @@ def objections(contest: Contest) -> list[Objection]:
                                    .order_by(Objection.state != "open", Objection.id)))
 
 
+@writes
 def decide_objection(actor: User, objection: Objection, uphold: bool, reason: str,
                      now: datetime | None = None) -> None:
     """Uphold or dismiss, with the reason. An upheld objection usually changes

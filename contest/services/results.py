@@ -27,6 +27,7 @@ from ..models import (
 )
 from . import audit
 from .errors import ServiceError, ValidationErrors
+from .unit_of_work import writes
 
 MAX_REASON = 300   # the 推荐表 holds it on one page (exports/pdf.py REASON_LIMIT)
 
@@ -75,6 +76,7 @@ def judging_round(contest: Contest, settings: ResultSettings | None = None) -> R
     return max(rounds.values(), key=lambda r: r.position) if rounds else None
 
 
+@writes
 def lock(contest: Contest) -> None:
     """Serialise the organisers' changes to a contest's results (PostgreSQL
     locks the contest row; SQLite's writers are serialised already)."""
@@ -95,6 +97,7 @@ def _number(raw, field: str, errors: dict, *, upper: float | None = None) -> flo
     return value
 
 
+@writes
 def save_settings(actor: User, contest: Contest, data: dict) -> ResultSettings:
     """data: judge_weight, vote_weight, vote_mapping, round_id (or None) and
     award_counts {category id: {level: n}}."""
@@ -230,6 +233,7 @@ def _in_ranking(contest: Contest, entry: Entry) -> None:
         raise ServiceError(_("This entry is not in the final ranking."))
 
 
+@writes
 def set_award(actor: User, contest: Contest, entry: Entry, award: str | None) -> None:
     if award not in (None, *AWARD_LEVELS):
         raise ServiceError(_("Please choose an award level."), "award")
@@ -243,6 +247,7 @@ def set_award(actor: User, contest: Contest, entry: Entry, award: str | None) ->
     audit.record(actor, "results.award", entry, details={"from": before, "to": award})
 
 
+@writes
 def set_recommendation(actor: User, contest: Contest, entry: Entry, recommended: bool, reason: str) -> None:
     """Recommend an entry to the provincial selection (reason required, within
     the category's quota) or withdraw the recommendation (always possible
@@ -279,6 +284,7 @@ def recommended_ids(contest: Contest, category: Category | None = None) -> set[i
     return {r.entry_id for c in cats for r in ranked.get(c, []) if r.recommended}
 
 
+@writes
 def apply_suggestions(actor: User, contest: Contest, category: Category) -> int:
     """Give every entry of the category its suggested level (none beyond the
     counts); returns how many changed. Each change is in the audit event."""

@@ -27,6 +27,7 @@ from ..models.timestamps import utcnow
 from ..sanitize import plain_text
 from . import audit, round_totals
 from .errors import ServiceError, ValidationErrors
+from .unit_of_work import writes
 
 
 def require_state(rnd: Round, *states: str) -> None:
@@ -39,6 +40,7 @@ def state_label(state: str) -> str:
     return str(ROUND_STATE_LABELS[state])
 
 
+@writes
 def save_round(actor: User, contest: Contest, rnd: Round | None, data: dict) -> Round:
     errors: dict[str, str] = {}
     name = (data.get("name") or "").strip()
@@ -86,6 +88,7 @@ def save_round(actor: User, contest: Contest, rnd: Round | None, data: dict) -> 
     return rnd
 
 
+@writes
 def save_criterion(actor: User, rnd: Round, criterion: Criterion | None, data: dict) -> Criterion:
     require_state(rnd, "draft")
     errors = {}
@@ -112,6 +115,7 @@ def save_criterion(actor: User, rnd: Round, criterion: Criterion | None, data: d
     return criterion
 
 
+@writes
 def clear_assignment(rnd: Round) -> None:
     """Forget a draft round's assignment (its panel, k or categories changed)."""
     db.session.execute(delete(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id))
@@ -121,6 +125,7 @@ def clear_assignment(rnd: Round) -> None:
     db.session.expire(rnd, ["results_version"])
 
 
+@writes
 def delete_criterion(actor: User, criterion: Criterion) -> None:
     rnd = criterion.round
     require_state(rnd, "draft")
@@ -129,6 +134,7 @@ def delete_criterion(actor: User, criterion: Criterion) -> None:
     audit.record(actor, "round.criterion_remove", rnd, details={"name": criterion.name})
 
 
+@writes
 def add_judge(actor: User, rnd: Round, category: Category, judge: User, max_load: int | None = None) -> PanelMember:
     require_state(rnd, "draft", "open")
     if not judge.has_role("judge"):
@@ -148,6 +154,7 @@ def add_judge(actor: User, rnd: Round, category: Category, judge: User, max_load
     return member
 
 
+@writes
 def remove_judge(actor: User, member: PanelMember) -> None:
     require_state(member.round, "draft")
     rnd = member.round
@@ -194,6 +201,7 @@ def self_named(rnd: Round) -> list[tuple[Entry, str]]:
     return found
 
 
+@writes
 def open_round(actor: User, rnd: Round, now: datetime | None = None) -> None:
     require_state(rnd, "draft")
     problems = []
@@ -233,6 +241,7 @@ def _assignment_current(rnd: Round) -> bool:
     return all(held.get(e, 0) >= need for e in listed)
 
 
+@writes
 def close_round(actor: User, rnd: Round) -> None:
     require_state(rnd, "open")
     rnd.state = "closed"

@@ -13,12 +13,14 @@ from ..models.timestamps import utcnow
 from ..state import round_is_open
 from . import audit
 from .errors import ServiceError, ValidationErrors
+from .unit_of_work import writes
 
 
 class ScoreConflict(ServiceError):
     """The score changed in another window since this copy was loaded."""
 
 
+@writes
 def record_score(judge: User, item: JudgeAssignment, values: dict, comment: str = "", *,
                  final: bool = False, expected_version: int | None = None,
                  now: datetime | None = None) -> Score:

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Contest, Entry, EntryEvent, RoundEntry, User
 from . import audit
 from .errors import ServiceError, ValidationErrors
+from .unit_of_work import writes
 
 DECISIONS = {"accept": "accepted", "return": "returned", "reject": "rejected"}
 NEEDS_REASON = ("return", "reject")
@@ -19,6 +20,7 @@ SCREENABLE = ("submitted", "returned", "accepted", "rejected")
 PAGE_SIZE = 50
 
 
+@writes
 def screen_entry(actor: User, entry: Entry, decision: str, reason: str | None = None) -> Entry:
     if decision not in DECISIONS:
         raise ServiceError(_("Unknown decision."), "decision")
@@ -49,6 +51,7 @@ class BulkResult:
     skipped: list[str]
 
 
+@writes
 def screen_many(actor: User, contest: Contest, entry_ids: list[int], decision: str,
                 reason: str | None = None) -> BulkResult:
     if decision in NEEDS_REASON and not (reason or "").strip():

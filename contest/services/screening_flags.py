@@ -14,6 +14,7 @@ from ..sanitize import plain_text
 from ..textsim import bands, minhash, shingles, similarity
 from . import audit
 from .errors import ServiceError, ValidationErrors
+from .unit_of_work import writes
 
 SIMILAR_AT = 0.6       # estimated Jaccard similarity of 5-character shingles
 CONTEXT = 15           # characters either side of a matched term
@@ -37,6 +38,7 @@ def _reciprocal(other: Entry, kind: str, entry: Entry, **details) -> None:
         _flag(other, kind, entry, **details)
 
 
+@writes
 def refresh_flags(entry: Entry) -> list[EntryFlag]:
     db.session.execute(delete(EntryFlag).where(EntryFlag.entry_id == entry.id))
     db.session.execute(delete(TextBand).where(TextBand.entry_id == entry.id))
@@ -103,6 +105,7 @@ def _sensitive_terms(entry: Entry) -> None:
 
 # --- the organisers' list ---------------------------------------------------
 
+@writes
 def add_terms(actor: User, text: str) -> list[str]:
     """One term per line; blanks and terms already listed are skipped."""
     existing = set(db.session.scalars(select(SensitiveTerm.term)))
@@ -121,6 +124,7 @@ def add_terms(actor: User, text: str) -> list[str]:
     return added
 
 
+@writes
 def remove_term(actor: User, term: SensitiveTerm) -> None:
     author = db.session.get(User, term.created_by_id) if term.created_by_id else None
     shared = author is not None and policies.organiser_units(actor) & author.unit_ids_for("organiser")

@@ -9,8 +9,10 @@ from ..models import Unit, User
 from ..models.accounts import UNIT_KINDS
 from . import audit
 from .errors import ValidationErrors
+from .unit_of_work import writes
 
 
+@writes
 def add_unit(actor: User | None, *, name: str, kind: str, district: str | None) -> Unit:
     name = (name or "").strip()
     errors = {}

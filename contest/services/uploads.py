@@ -16,6 +16,7 @@ from ..models import Asset, Entry, User
 from . import audit
 from .entries import after_change
 from .errors import ServiceError
+from .unit_of_work import writes
 
 # Per-file cap (MB) when a category sets none.
 DEFAULT_MB = {"image": 20, "video": 500, "audio": 50, "h5": 50, "nomination": 20, "story": 20}
@@ -87,6 +88,7 @@ def _role_for(entry: Entry, start: bytes) -> str:
     raise UploadRejected(_("This category takes no files."))
 
 
+@writes
 def add_upload(actor: User, entry: Entry, stream: BinaryIO, filename: str | None) -> Asset:
     start = sniff.head(stream)
     role = _role_for(entry, start)
@@ -228,6 +230,7 @@ def _without_personal_tags(path: Path, mime: str) -> None:
         cleaned.unlink(missing_ok=True)
 
 
+@writes
 def remove_upload(actor: User, asset: Asset) -> list[str]:
     """Drop the row; returns the storage keys for the caller to delete once the
     transaction has committed (a failed commit then leaves an orphan file,

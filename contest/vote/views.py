@@ -9,10 +9,11 @@ import secrets
 from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, same_origin, validate_csrf
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
+from wtforms import ValidationError
 
-from ..db_events import reads_first
 from ..extensions import csrf, db, limiter
 from ..h5_links import h5_src_for
 from ..models import Contest, Entry
@@ -21,7 +22,7 @@ from ..policies import can_vote
 from ..qr import status_qr_svg
 from ..services import accounts, audit, votes
 from ..state import entry_in_voting
-from . import captcha, hot_path, limits
+from . import captcha, limits
 
 bp = Blueprint("vote", __name__)
 PER_PAGE = 24
@@ -112,41 +113,59 @@ def _address() -> str:
     return audit.hash_ip(request.remote_addr) or "-"
 
 
+def _check_csrf_header() -> None:
+    """Flask-WTF's check for a token sent in a header (the vote is an XHR; its
+    body is never parsed as a form): the signed token must be valid, young
+    enough and this session's; over HTTPS the Referer must be this host
+    (WTF_CSRF_SSL_STRICT), as CSRFProtect checks it. Raises CSRFError (a 400)."""
+    if not current_app.config["WTF_CSRF_ENABLED"]:
+        return
+    token = next(filter(None, (request.headers.get(name) for name in current_app.config["WTF_CSRF_HEADERS"])),
+                 None)
+    try:
+        validate_csrf(token)
+    except ValidationError as refused:
+        raise CSRFError(refused.args[0]) from None
+    if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
+        if not request.referrer:
+            raise CSRFError("The referrer header is missing.")
+        if not same_origin(request.referrer, f"https://{request.host}/"):
+            raise CSRFError("The referrer does not match the host.")
+
+
 @bp.route("/vote/<slug>/<number>", methods=["POST"])
-@limiter.exempt   # counts its own limits (limits.hit); hot_path.install keeps it out of the limiter's hook
-@csrf.exempt      # the token comes in the header, checked first thing (hot_path.check_csrf_header)
-@reads_first      # anything read through the session meanwhile does not take the write lock
+@limiter.exempt   # counts its own limits, one storage call each (limits.hit)
+@csrf.exempt      # the token comes in the header, checked first thing (_check_csrf_header)
 def cast(slug: str, number: str):
-    hot_path.check_csrf_header()
+    _check_csrf_header()
     # The busiest route: the voter is read with the contest and the entry in one
     # query (session id and version checked as the login loader does), not
     # loaded through Flask-Login's ORM user.
-    with votes.hot_connection() as connection:
-        contest, entry_id, voter = votes.settings_for(slug, number, accounts.session_account(session.get("_user_id")),
-                                                      connection)
-        if contest is None or not contest.voting_enabled:
-            return _answer(404, _("No entry with this number is in the vote."))
-        if voter is None:
-            return _answer(403, _("Please log in to vote."), login=url_for("accounts.login", next=request.referrer))
-        address = _address()
-        if not (limits.hit("VOTE_LIMIT_PER_ACCOUNT", "vote-account", str(voter.id))
-                & limits.hit("VOTE_LIMIT_PER_IP", "vote-ip", address)):
-            return _answer(429, _("Too many votes in a short time. Please wait a minute and try again."))
-        busy = not limits.under("VOTE_CAPTCHA_AFTER", "vote-address", address)
-        # The body holds nothing but a captcha answer: read only when one is needed.
-        if busy and not captcha.solved_recently(voter.id) and not captcha.check(
-                (request.get_json(silent=True) or {}).get("captcha"), voter.id):
-            return _answer(428, _("Many votes come from your network. Please type the characters in the picture."),
-                           captcha=url_for("vote.captcha_picture", t=secrets.token_hex(4)))
-        limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
-        key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
-        device = f"{request.cookies.get(DEVICE_COOKIE, '')}|{request.user_agent.string[:300]}"
-        try:
-            ballot = votes.ballot_for(contest, entry_id, voter, ip=request.remote_addr or "", device=device,
-                                      idempotency_key=key)
-            outcome = votes.write(connection, ballot)
-        except votes.VoteRefused as refused:
-            return _answer(refused.status, refused.message, refused.remaining)
+    contest, entry_id, voter = votes.settings_for(slug, number, accounts.session_account(session.get("_user_id")))
+    if contest is None or not contest.voting_enabled:
+        return _answer(404, _("No entry with this number is in the vote."))
+    if voter is None:
+        return _answer(403, _("Please log in to vote."), login=url_for("accounts.login", next=request.referrer))
+    address = _address()
+    if not (limits.hit("VOTE_LIMIT_PER_ACCOUNT", "vote-account", str(voter.id))
+            & limits.hit("VOTE_LIMIT_PER_IP", "vote-ip", address)):
+        return _answer(429, _("Too many votes in a short time. Please wait a minute and try again."))
+    busy = not limits.under("VOTE_CAPTCHA_AFTER", "vote-address", address)
+    # The body holds nothing but a captcha answer: read only when one is needed.
+    if busy and not captcha.solved_recently(voter.id) and not captcha.check(
+            (request.get_json(silent=True) or {}).get("captcha"), voter.id):
+        return _answer(428, _("Many votes come from your network. Please type the characters in the picture."),
+                       captcha=url_for("vote.captcha_picture", t=secrets.token_hex(4)))
+    limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+    device = f"{request.cookies.get(DEVICE_COOKIE, '')}|{request.user_agent.string[:300]}"
+    try:
+        ballot = votes.ballot_for(contest, entry_id, voter, ip=request.remote_addr or "", device=device,
+                                  idempotency_key=key)
+        outcome = votes.cast(ballot)
+    except votes.VoteRefused as refused:
+        return _answer(refused.status, refused.message, refused.remaining)
+    db.session.commit()
     return _answer(200, _("Thank you: your vote is counted. %(n)d left today.", n=outcome.remaining_today),
                    outcome.remaining_today, replayed=outcome.replayed)
 

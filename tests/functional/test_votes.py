@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from contest.extensions import db
 from contest.models import AuditEvent, Vote, VoterDay
 from contest.services import votes
+from contest.services.votes import casting
 from tests import factories
 from tests.conftest import csrf_token, login
 
@@ -226,16 +227,14 @@ def test_a_failure_between_insert_and_commit_leaves_no_row_and_no_drift(voting, 
     login(client, factories.user())
     token = csrf_token(client, f"/vote/{contest.slug}")
 
-    write = votes.record
+    write = casting.cast
 
     def inserted_then_failing(*args, **kwargs):
-        write(*args, **kwargs)   # row, tally and counter written, on the vote's own connection
-        cursor = kwargs["connection"].driver.cursor()
-        cursor.execute("SELECT count(*) FROM votes")
-        assert cursor.fetchone()[0] == 2
+        outcome = write(*args, **kwargs)   # row, tally and counter written, in the request's transaction
+        assert db.session.scalar(select(func.count()).select_from(Vote)) == 2 and outcome.vote_id
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(votes, "record", inserted_then_failing)
+    monkeypatch.setattr(votes, "cast", inserted_then_failing)
     r = _post(client, contest, entries[0], token)
     monkeypatch.undo()
     assert r.status_code == 500

@@ -1,6 +1,7 @@
-"""The vote checks its CSRF token from the header itself (hot_path) and is
-left out of Flask-Limiter's hook: both must refuse what Flask-WTF and the
-limiter refuse elsewhere, and nothing else may lose them."""
+"""The vote is exempt from Flask-WTF's form check and from Flask-Limiter's
+limits (their public exempt decorators), checks its CSRF token from the
+header with validate_csrf and counts its own limits: both must refuse what
+Flask-WTF and the limiter refuse elsewhere, and nothing else may lose them."""
 from sqlalchemy import func, select
 
 from contest.extensions import db
@@ -59,13 +60,14 @@ def test_over_https_the_referrer_must_be_this_host(voting, client):
     assert same.status_code == 200 and _votes() == 1
 
 
-def test_the_limiter_hook_skips_the_vote_and_nothing_else(voting, make_app, monkeypatch):
+def test_the_limiter_exempts_the_vote_and_nothing_else(voting, make_app, monkeypatch):
     from flask import request
 
     from contest.extensions import limiter
 
     contest, entries = voting
-    app = make_app(LOGIN_LIMIT_PER_IP="2 per hour")
+    # A default limit for every undecorated route: the vote is exempt from it, the gallery is not.
+    app = make_app(LOGIN_LIMIT_PER_IP="2 per hour", RATELIMIT_DEFAULT="3 per hour")
     seen = []
     identify = limiter.identify_request
     monkeypatch.setattr(limiter, "identify_request", lambda: seen.append(request.endpoint) or identify())
@@ -83,8 +85,13 @@ def test_the_limiter_hook_skips_the_vote_and_nothing_else(voting, make_app, monk
     answers = [client.post(_url(contest, e), json={}, headers={"X-CSRFToken": token}) for e in entries[:3]]
     assert [r.status_code for r in answers] == [200, 200, 200] and _votes() == 3
     assert "X-RateLimit-Remaining" not in answers[0].headers
-    # The limiter looked at every other request and never at a vote.
-    assert "accounts.login" in seen and "vote.gallery" in seen and "vote.cast" not in seen
+    login(client, factories.user())
+    db.session.commit()
+    fourth = client.post(_url(contest, entries[3]), json={}, headers={"X-CSRFToken": token})
+    assert fourth.status_code == 200 and _votes() == 4   # past the default limit: the vote is exempt
+    # The limiter looked at every other request, and its default limit counts the gallery's.
+    assert "accounts.login" in seen and "vote.gallery" in seen
+    assert [client.get(f"/vote/{contest.slug}").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_the_vote_keeps_its_own_rate_limits(voting, make_app):
