@@ -7,7 +7,9 @@ database, all measured in the same run.
 Builds a contest open to the vote (200 accepted entries, 50 votes a day per
 voter) with 5,000 voters on a throw-away SQLite database (bench/setup.py), and
 when CONTEST_TEST_DATABASE_URL is set, the same in a PostgreSQL schema of its
-own (dropped at the end). Each is served by gunicorn with 4 sync workers
+own (dropped at the end); with CONTEST_TEST_REDIS_URL, the vote's rate limits
+are kept in Redis, as in production (else memory://, whose expiry timer starts
+a thread now and then). Each is served by gunicorn with 4 sync workers
 (tests/live_server.py, gunicorn's stock logger, access log on) and driven for
 --seconds from a separate process by --concurrency threads, each on its own
 connection, each request a random (voter, entry) pair with a fresh
@@ -306,9 +308,15 @@ def vote_run(label: str, pg_url: str | None, args) -> dict:
         app, contest_id, paths, voters = voting_scene(extra)
         workdir = Path(app.config["UPLOAD_DIR"]).parent
         try:
-            with Gunicorn(server_env(app), workers=WORKERS, log_dir=workdir) as server:
+            env = server_env(app)
+            redis_url = os.environ.get("CONTEST_TEST_REDIS_URL")
+            if redis_url:   # as in production: the workers share their rate limits in Redis
+                env.update(CONTEST_RATELIMIT_STORAGE_URI=redis_url,
+                           CONTEST_RATELIMIT_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}")
+            with Gunicorn(env, workers=WORKERS, log_dir=workdir) as server:
                 print(f"{label}: {WORKERS} workers on port {server.port}, driving {args.seconds:g} s "
-                      f"at {args.concurrency} connections")
+                      f"at {args.concurrency} connections, rate limits in "
+                      f"{'Redis' if redis_url else 'memory://'}")
                 run = load(server.port, paths, voters, args)
             log_errors(label, server.log_path)
             with app.app_context():

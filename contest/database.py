@@ -14,12 +14,34 @@ queue; foreign keys are checked. Other databases lock rows, not the file:
 there the intent changes nothing."""
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 WRITE = "contest_writes"   # the execution option the begin event reads
 BUSY_TIMEOUT_MS = 30_000
+_declared_only: ContextVar[bool] = ContextVar("contest_writes_declared_only", default=False)
+
+
+class UndeclaredWrite(UserWarning):
+    """A transaction begun as a read changed rows: its service did not say it writes."""
+
+
+@contextmanager
+def writes_must_be_declared() -> Iterator[None]:
+    """The tests' safety net: within it, committing a SQLite transaction that
+    changed rows without having begun as a write warns (an error under
+    `pytest -W error`), so a service that forgets its intent cannot slip through."""
+    token = _declared_only.set(True)
+    try:
+        yield
+    finally:
+        _declared_only.reset(token)
 
 
 def install_sqlite_policy(engine: Engine) -> None:
@@ -39,6 +61,12 @@ def install_sqlite_policy(engine: Engine) -> None:
     def _on_begin(conn: Connection):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
         conn.info["changes_at_begin"] = conn.connection.driver_connection.total_changes
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn: Connection):
+        if _declared_only.get() and not conn.get_execution_options().get(WRITE) and _written(conn):
+            warnings.warn("a transaction begun as a read wrote rows: mark its service @writes",
+                          UndeclaredWrite, stacklevel=2)
 
 
 def _written(conn: Connection) -> bool:

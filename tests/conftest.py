@@ -17,6 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from contest import create_app
+from contest.database import writes_must_be_declared
 from contest.extensions import db, limiter
 from tests import factories
 
@@ -85,6 +86,10 @@ class IsolatedClient(FlaskClient):
         return response
 
     def _open_closing_body(self, *args, **kwargs):
+        with writes_must_be_declared():   # a request's writes begin as writes (contest/database.py)
+            return self._open_body(*args, **kwargs)
+
+    def _open_body(self, *args, **kwargs):
         # Werkzeug's builder spools a large multipart body to a temporary file
         # and never closes it (a ResourceWarning under -W error): build the
         # environ here and close the body once the request is done.

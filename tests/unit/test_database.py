@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from contest.database import begin_write, install_sqlite_policy
+from contest.database import UndeclaredWrite, begin_write, install_sqlite_policy, writes_must_be_declared
 
 
 @pytest.fixture
@@ -111,3 +111,19 @@ def test_without_the_policy_the_sessions_transaction_is_kept():
         conn = session.connection()
         assert begin_write(session) is conn
     other.dispose()
+
+
+def test_within_the_safety_net_an_undeclared_write_warns_and_a_declared_one_does_not(engine):
+    with writes_must_be_declared():
+        with Session(engine) as session:
+            begin_write(session)
+            session.execute(text("INSERT INTO t VALUES (1)"))
+            session.commit()
+            session.execute(text("SELECT count(*) FROM t"))
+            session.commit()   # a read: nothing to say
+            session.execute(text("INSERT INTO t VALUES (2)"))
+            with pytest.warns(UndeclaredWrite, match="@writes"):
+                session.commit()
+    with Session(engine) as session:   # outside it (commands, set-up code) nothing is said
+        session.execute(text("INSERT INTO t VALUES (3)"))
+        session.commit()
