@@ -2,6 +2,7 @@ import pytest
 
 from contest import ConfigError, create_app
 from contest.config import Defaults, env_overrides, secret_is_strong
+from tests import app_process
 
 
 def _cfg(database, **extra):
@@ -56,6 +57,12 @@ def test_limiter_storage_is_explicit_and_forms_fit_a_long_story():
     assert Defaults.MAX_FORM_MEMORY_SIZE > 10_000 * 3 * 4
 
 
-def test_redis_url_becomes_the_limit_storage(make_app, redis_url):
-    app = make_app(REDIS_URL=redis_url, RATELIMIT_STORAGE_URI="memory://")
-    assert app.config["RATELIMIT_STORAGE_URI"] == redis_url
+def limit_storage(app):
+    return app.config["RATELIMIT_STORAGE_URI"]
+
+
+def test_redis_url_becomes_the_limit_storage(database, upload_dir, redis_url):
+    # Built in a process of its own: this one's limiter keeps its memory:// storage.
+    storage = app_process.run(database, upload_dir, f"{__name__}:limit_storage",
+                              {"REDIS_URL": redis_url, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert storage == redis_url
