@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextvars
 import os
 import re
-import shutil
 import uuid
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from sqlalchemy import create_engine, text
 from contest import create_app
 from contest.database import writes_must_be_declared
 from contest.extensions import db, limiter
-from tests import factories
+from tests import factories, snapshot
 
 TEST_SECRET = "test-secret-" + "x" * 40
 REQUIRE_SERVICES = os.environ.get("CONTEST_TEST_REQUIRE_SERVICES") == "1"
@@ -134,6 +133,9 @@ def make_app(database, upload_dir):
     app_upload_dir = str(upload_dir)
 
     def factory(unset: tuple[str, ...] = (), **config):
+        if config.get("REDIS_URL") or config.get("RATELIMIT_STORAGE_URI", "memory://") != "memory://":
+            # The limiter is one object for every app of the process: it would keep this storage.
+            raise pytest.UsageError("an app on another limiter storage is built with tests/app_process.py")
         url, options = database
         config.setdefault("UPLOAD_DIR", app_upload_dir)
         settings = make_test_config(url, options, **config)
@@ -149,38 +151,40 @@ def make_app(database, upload_dir):
             db.engine.dispose()
 
 
-def _clear_tables() -> None:
-    db.session.rollback()
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
+PURE_SKIP_REASON = ("pure: touches neither the database nor Redis, so the SQLite run covers it "
+                    "(CONTEST_TEST_DATABASE_URL is set)")
+# A pure test that asks for one of these is not pure.
+APP_FIXTURES = {"app", "client", "make_app", "database", "world", "redis_url", "on_postgres", "live_server"}
 
 
-_LIMITER_STATE = ("_storage", "_limiter", "_key_prefix", "_storage_options", "enabled")
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `pure` run without the app; against PostgreSQL and Redis
+    they are skipped (and reported so), having nothing there to check."""
+    on_services = bool(os.environ.get("CONTEST_TEST_DATABASE_URL"))
+    for item in items:
+        if item.get_closest_marker("pure") is None:
+            continue
+        uses_app = APP_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if uses_app:
+            raise pytest.UsageError(f"{item.nodeid} is marked pure but uses {sorted(uses_app)}")
+        if on_services:
+            item.add_marker(pytest.mark.skip(reason=PURE_SKIP_REASON))
 
 
 @pytest.fixture(autouse=True)
-def _app_context(app):
-    """Each test runs in an app context on empty tables and fresh limits. The
-    limiter is one object for every app: a test that builds an app of its own
-    (with Redis, say) must not leave its storage behind for the next test."""
-    saved = {name: getattr(limiter, name) for name in _LIMITER_STATE}
-    saved["_storage_options"] = dict(saved["_storage_options"])
+def _app_context(request):
+    """Each test that is not marked `pure` runs in an app context on empty
+    tables, an empty upload folder and fresh limits."""
+    if request.node.get_closest_marker("pure") is not None:
+        yield
+        return
+    app = request.getfixturevalue("app")
     with app.app_context():
         limiter.reset()
         yield
         db.session.remove()
-        _clear_tables()
-    upload_dir = Path(app.config["UPLOAD_DIR"])
-    for child in upload_dir.iterdir():
-        shutil.rmtree(child) if child.is_dir() else child.unlink()
-    for name, value in saved.items():
-        setattr(limiter, name, value)
+        snapshot.clear_tables()
+    snapshot.clear_dir(Path(app.config["UPLOAD_DIR"]))
 
 
 @pytest.fixture

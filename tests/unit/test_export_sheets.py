@@ -23,6 +23,8 @@ from contest.exports.cells import (
 )
 from contest.exports.sheets import Column, write_csv, write_xlsx
 
+pytestmark = pytest.mark.pure   # no app, database or Redis: see tests/conftest.py
+
 COLUMNS = [Column("姓名", 10), Column("作品", 30, "longtext"), Column("得分", 10, "number"), Column("票数", 8, "int")]
 ROWS = [["张三", "清朗网络", 87.5, 12], ["李四", "=HYPERLINK(\"http://x\")", Decimal("90.125"), None]]
 META = {"title": "2024年度好网民评选结果", "unit": "市委网信办", "date": "2024年5月1日"}

@@ -2,10 +2,13 @@
 one of each other whenever that is possible, infeasibility reported."""
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contest.matching import assign
+
+pytestmark = pytest.mark.pure   # no app, database or Redis: see tests/conftest.py
 
 
 def test_simple_balanced_assignment():

@@ -5,6 +5,8 @@ import pytest
 
 from contest.phases import current_phase, submission_open, timeline
 
+pytestmark = pytest.mark.pure   # no app, database or Redis: see tests/conftest.py
+
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 
 

@@ -36,6 +36,8 @@ def test_plain_text_counts_characters_not_markup():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+pytestmark = pytest.mark.pure   # no app, database or Redis: see tests/conftest.py
+
 TAGS = ["p", "strong", "em", "a", "script", "img", "svg", "style", "iframe", "ol", "li", "span", "form",
         "button", "h2", "blockquote", "math", "template", "noscript", "textarea"]
 ATTRS = ["href", "src", "onerror", "onclick", "style", "formaction", "data-list", "title", "class"]

@@ -8,6 +8,8 @@ import pytest
 from contest import scoring
 from contest.scoring import Criterion
 
+pytestmark = pytest.mark.pure   # no app, database or Redis: see tests/conftest.py
+
 
 def approx(x):
     return pytest.approx(x, abs=1e-9)

@@ -4,7 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
+
+pytestmark = pytest.mark.pure   # no app, database or Redis: see tests/conftest.py
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"

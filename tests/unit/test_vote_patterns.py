@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 from contest import vote_patterns as vp
 from contest.vote_patterns import RULES, Thresholds, VoteRow, find_patterns
 
+pytestmark = pytest.mark.pure   # no app, database or Redis: see tests/conftest.py
+
 BASE = datetime(2024, 5, 1, tzinfo=UTC)
 DEFAULT = Thresholds()
 MODULE = Path(vp.__file__)
