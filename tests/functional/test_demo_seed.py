@@ -1,9 +1,14 @@
+from pathlib import Path
+
+import pytest
+
 from contest.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from contest.extensions import db
 from contest.models import Category, Contest, Programme, Unit, User
 from contest.models.timestamps import utcnow
 from contest.phases import shanghai_year
 from contest.services import accounts, contests
+from tests import snapshot
 
 REQUIRED_UNITS = {
     "市委网信办", "市教育局", "市总工会", "团市委", "市妇联", "中国人民银行珠海中心支行", "珠海传媒集团",
@@ -20,8 +25,30 @@ def _count(model):
     return db.session.scalar(db.select(db.func.count(model.id)))
 
 
-def test_seed_demo_builds_2020_and_this_year_with_every_phase(app):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
+@pytest.fixture(scope="module")
+def seeded_once(app, tmp_path_factory):
+    """`flask seed-demo` run once for the module on empty tables: its output
+    and what it built (rows and files)."""
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        built = snapshot.take(upload_dir, tmp_path_factory.mktemp("demo") / "uploads")
+        db.session.remove()
+        snapshot.clear_tables()
+    snapshot.clear_dir(upload_dir)
+    return result, built
+
+
+@pytest.fixture
+def seeded(app, seeded_once):
+    """The demo as `flask seed-demo` left it, in this test's database; the command's result."""
+    result, built = seeded_once
+    snapshot.restore(built, Path(app.config["UPLOAD_DIR"]))
+    return result
+
+
+def test_seed_demo_builds_2020_and_this_year_with_every_phase(app, seeded):
+    result = seeded
     assert result.exit_code == 0, result.output
     assert "13800000001" in result.output and DEMO_PASSWORD in result.output
 
@@ -52,9 +79,8 @@ def test_seed_demo_builds_2020_and_this_year_with_every_phase(app):
             assert unit in {g.unit.name for g in user.grants if g.unit}
 
 
-def test_seed_demo_twice_changes_nothing(app):
+def test_seed_demo_twice_changes_nothing(app, seeded):
     runner = app.test_cli_runner()
-    runner.invoke(args=["seed-demo"])
     counts = [_count(m) for m in (Unit, User, Programme, Contest, Category)]
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "nothing seeded" in again.output
@@ -62,8 +88,7 @@ def test_seed_demo_twice_changes_nothing(app):
     assert [_count(m) for m in (Unit, User, Programme, Contest, Category)] == counts
 
 
-def test_demo_pages_render(app, client):
-    app.test_cli_runner().invoke(args=["seed-demo"])
+def test_demo_pages_render(app, client, seeded):
     for c in db.session.scalars(db.select(Contest)):
         r = client.get(f"/contests/{c.slug}")
         assert r.status_code == 200 and c.title.replace('"', "&#34;") in r.get_data(as_text=True)
@@ -80,10 +105,9 @@ def test_seed_demo_refuses_production_without_force(app):
     assert _count(User) == 0 and _count(Programme) == 0
 
 
-def test_seed_demo_brings_entries_for_each_phase(app, client):
+def test_seed_demo_brings_entries_for_each_phase(app, client, seeded):
     from contest.models import Entry, EntryFlag
 
-    app.test_cli_runner().invoke(args=["seed-demo"])
     year = shanghai_year(utcnow())
     current = db.session.scalar(db.select(Programme).where(Programme.year == year))
     by_phase = {}
@@ -113,10 +137,9 @@ def test_seed_demo_brings_entries_for_each_phase(app, client):
     response.close()
 
 
-def test_seed_demo_brings_judging_in_every_state(app, client):
+def test_seed_demo_brings_judging_in_every_state(app, client, seeded):
     from contest.models import JudgeAssignment, Round
 
-    app.test_cli_runner().invoke(args=["seed-demo"])
     states = {r.state for r in db.session.scalars(db.select(Round))}
     assert {"open", "finalised"} <= states
     judge = db.session.scalar(db.select(User).where(User.phone == "13800000006"))
@@ -132,12 +155,11 @@ def test_seed_demo_brings_judging_in_every_state(app, client):
     assert f"已评 {scored} / {len(mine)}" in page
 
 
-def test_seed_demo_brings_a_public_vote_with_patterns_to_review(app, client):
+def test_seed_demo_brings_a_public_vote_with_patterns_to_review(app, client, seeded):
     from contest.models import Vote, VoteFlag
     from contest.services import votes
     from tests.conftest import login
 
-    app.test_cli_runner().invoke(args=["seed-demo"])
     voting = next(c for c in db.session.scalars(db.select(Contest)) if contests.phase(c) == "voting")
     result = votes.recount(voting)
     assert sum(result.counted.values()) > 100 and result.broken_at is None and not result.drift
@@ -151,10 +173,9 @@ def test_seed_demo_brings_a_public_vote_with_patterns_to_review(app, client):
     assert client.get(f"/vote/{voting.slug}").status_code == 200
 
 
-def test_seed_demo_brings_published_results_and_a_showcase(app, client):
+def test_seed_demo_brings_published_results_and_a_showcase(app, client, seeded):
     from contest.models import ResultVersion
 
-    app.test_cli_runner().invoke(args=["seed-demo"])
     published = next(c for c in db.session.scalars(db.select(Contest)) if contests.phase(c) == "published"
                      and c.programme.year != 2020)
     kinds = db.session.scalars(db.select(ResultVersion.kind).where(ResultVersion.contest_id == published.id)

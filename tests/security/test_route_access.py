@@ -2,12 +2,15 @@
 refuses a request without a CSRF token. A new route without a line here fails."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
-from contest.extensions import db
+from contest.extensions import db, limiter
 from contest.models import AuditEvent
-from tests import factories
-from tests.conftest import csrf_token, login
+from tests import factories, snapshot
+from tests.conftest import csrf_token
 from tests.factories import ROLES_UNDER_TEST
 
 LOGGED_IN = [r for r in ROLES_UNDER_TEST if r != "anonymous"]
@@ -174,12 +177,12 @@ def _rules(app):
             yield rule, method
 
 
-@pytest.fixture
-def world(world):
+def _build_world():
     """The shared world plus an open judging round in which the judge has an entry."""
     from contest.models import JudgeAssignment, PanelMember, RoundEntry
     from contest.services import judge_assignments, rounds, screening
 
+    world = factories.build_world()
     organiser = world.users["organiser"]
     # Another entrant's picture goes to judging; the world's own entries stay as they are.
     judged = factories.image_entry(factories.user(name="另一位作者"), world.image_category, color=(9, 99, 199))
@@ -226,8 +229,8 @@ def world(world):
     return world
 
 
-def _url(app, endpoint: str, world) -> str:
-    values = {
+def _url_values(world) -> dict:
+    return {
         "user_id": world.users["entrant"].id,
         "grant_id": world.users["entrant"].grants[0].id,
         "contest_id": world.contest.id,
@@ -253,11 +256,55 @@ def _url(app, endpoint: str, world) -> str:
         "objection_id": world.objection.id,
         "year": world.programme.year,
     }
+
+
+@dataclass(frozen=True)
+class AccessWorld:
+    """The module's world, built once: its rows and files, the ids its URLs
+    need and each role's login."""
+    snapshot: snapshot.Snapshot
+    url_values: dict
+    logins: dict[str, str]
+    upload_dir: Path
+
+    def restore(self) -> None:
+        snapshot.restore(self.snapshot, self.upload_dir)
+
+
+@pytest.fixture(scope="module")
+def access_world(app, tmp_path_factory):
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    with app.app_context():
+        world = _build_world()
+        built = AccessWorld(snapshot.take(upload_dir, tmp_path_factory.mktemp("access") / "uploads"),
+                            _url_values(world), {role: u.get_id() for role, u in world.users.items()}, upload_dir)
+        db.session.remove()
+        snapshot.clear_tables()
+    snapshot.clear_dir(upload_dir)
+    return built
+
+
+@pytest.fixture
+def world(access_world):
+    """The module's world, as built, in this test's database."""
+    access_world.restore()
+    return access_world
+
+
+def _login(client, world: AccessWorld, role: str) -> None:
+    """Log a client in as the login view would (session holds only ids)."""
+    if role != "anonymous":
+        with client.session_transaction() as session:
+            session["_user_id"] = world.logins[role]
+            session["_fresh"] = True
+
+
+def _url(app, endpoint: str, world: AccessWorld) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(endpoint, **{k: values[k] for k in rule.arguments})
+        return url_for(endpoint, **{k: world.url_values[k] for k in rule.arguments})
 
 
 def test_every_route_has_an_access_rule(app):
@@ -266,11 +313,10 @@ def test_every_route_has_an_access_rule(app):
     assert EXPECTED.keys() - routes == set(), "access rules for routes that no longer exist"
 
 
-@pytest.mark.parametrize("endpoint, method", sorted(EXPECTED))
-@pytest.mark.parametrize("role", ROLES_UNDER_TEST)
-def test_route_answers_each_role_as_expected(app, client, world, endpoint, method, role):
-    if role != "anonymous":
-        login(client, world.users[role])
+def _check(app, world: AccessWorld, endpoint: str, method: str, role: str) -> list[str]:
+    """One case on the world as built: what went wrong, if anything."""
+    client = app.test_client()
+    _login(client, world, role)
     url = _url(app, endpoint, world)
     if method == "GET":
         response = client.get(url)
@@ -279,18 +325,40 @@ def test_route_answers_each_role_as_expected(app, client, world, endpoint, metho
         response = client.post(url, data={"csrf_token": token}, headers={"X-CSRFToken": token})
     response.close()  # file responses hold their file open until closed
     expected = EXPECTED[(endpoint, method)][role]
-    assert response.status_code == expected, f"{role} {method} {url}"
+    case = f"{role} {method} {url} ({endpoint})"
+    if response.status_code != expected:
+        return [f"{case}: expected {expected}, got {response.status_code}"]
+    problems = []
     if expected == 302 and role == "anonymous" and endpoint not in (
             "public.set_language", "accounts.login", "accounts.register"):
-        assert "/account/login" in response.headers["Location"]
+        if "/account/login" not in response.headers["Location"]:
+            problems.append(f"{case}: sent to {response.headers['Location']}, not to the login page")
     if expected == 403 and response.mimetype == "text/html":
-        assert "无权访问" in response.get_data(as_text=True)
+        if "无权访问" not in response.get_data(as_text=True):
+            problems.append(f"{case}: a 403 page without 无权访问")
+    return problems
+
+
+@pytest.mark.parametrize("role", ROLES_UNDER_TEST)
+def test_route_answers_each_role_as_expected(app, world, role):
+    """Every route for this role, each case on the world exactly as built:
+    the world is put back after every POST (the vote writes on the driver's
+    own cursor, unseen by SQLAlchemy) and after a GET that wrote rows or
+    files; the limits start afresh for each case. Every failing case is named."""
+    problems = []
+    for endpoint, method in sorted(EXPECTED):
+        files = snapshot.dir_state(world.upload_dir)
+        limiter.reset()
+        with snapshot.watching_writes() as writes:
+            problems += _check(app, world, endpoint, method, role)
+        if method in MUTATING or writes or snapshot.dir_state(world.upload_dir) != files:
+            world.restore()
+    assert not problems, f"{len(problems)} of {len(EXPECTED)} routes answer {role} wrongly:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "admin"])
 def test_every_mutating_route_refuses_a_request_without_a_token(app, client, world, role):
-    if role != "anonymous":
-        login(client, world.users[role])
+    _login(client, world, role)
     before = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
     checked = 0
     for rule, method in _rules(app):
