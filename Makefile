@@ -41,8 +41,11 @@ lint: $(VENV)/.requirements-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# Two workers (pytest-xdist), each test file whole on one of them: one world per module.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.requirements-test catalog system-packages lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
