@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from contest.database import UndeclaredWrite, begin_write, install_sqlite_policy, writes_must_be_declared
 
+pytestmark = pytest.mark.pure   # no app, database or Redis: see tests/conftest.py
+
 
 @pytest.fixture
 def engine(tmp_path):

@@ -1,6 +1,10 @@
 """Labels are pure: marked for the catalog, translated when shown."""
+import pytest
+
 from contest import labels
 from contest.labels import PHASE_LABELS, Label
+
+pytestmark = pytest.mark.pure   # no app, database or Redis: see tests/conftest.py
 
 
 def test_a_label_is_its_message_until_a_gettext_is_installed_then_follows_it(monkeypatch):
