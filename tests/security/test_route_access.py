@@ -342,9 +342,9 @@ def _check(app, world: AccessWorld, endpoint: str, method: str, role: str) -> li
 @pytest.mark.parametrize("role", ROLES_UNDER_TEST)
 def test_route_answers_each_role_as_expected(app, world, role):
     """Every route for this role, each case on the world exactly as built:
-    the world is put back after every POST (the vote writes on the driver's
-    own cursor, unseen by SQLAlchemy) and after a GET that wrote rows or
-    files; the limits start afresh for each case. Every failing case is named."""
+    the world is put back after every POST, whether or not its writes were
+    seen, and after a GET that wrote rows or files; the limits start afresh
+    for each case. Every failing case is named."""
     problems = []
     for endpoint, method in sorted(EXPECTED):
         files = snapshot.dir_state(world.upload_dir)
