@@ -20,8 +20,7 @@ from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 from .files.views import bp as files_bp
 from .judge.views import bp as judge_bp
-from .organiser import publicity, results, rounds, screening, votes  # noqa: F401  (their routes join the console)
-from .organiser.views import bp as organiser_bp
+from .organiser import bp as organiser_bp
 from .public.views import bp as public_bp
 from .requests import ContestRequest
 from .security_headers import register_security_headers

@@ -56,18 +56,28 @@ def apply_service_errors(form, exc: ServiceError) -> None:
 
 
 class saving:
-    """Run a service call as one unit of work: commit when it succeeds; when it
-    refuses, roll back and show its messages on the form (or flash them).
+    """The one commit point of a request: run a service call as one unit of
+    work, commit when it succeeds; when it refuses, roll back and show its
+    messages on the form (or flash them).
 
         with saving(form) as outcome:
             contest = contests.save_contest(...)
         if outcome.ok:
             return redirect(...)
+
+    refusals: the errors taken as the service's answer (other errors, and
+              these when left out, propagate after no commit).
+    show: False leaves the refusal in `outcome.error` for the view to answer
+          itself (JSON routes).
     """
 
-    def __init__(self, form=None):
+    def __init__(self, form=None, *, refusals: type[Exception] | tuple[type[Exception], ...] = ServiceError,
+                 show: bool = True):
         self.form = form
+        self.refusals = refusals
+        self.show = show
         self.ok = False
+        self.error: Exception | None = None
 
     def __enter__(self) -> saving:
         return self
@@ -77,11 +87,12 @@ class saving:
             db.session.commit()
             self.ok = True
             return False
-        if issubclass(exc_type, ServiceError):
+        if issubclass(exc_type, self.refusals):
             db.session.rollback()
-            if self.form is not None:
+            self.error = exc
+            if self.show and self.form is not None:
                 apply_service_errors(self.form, exc)
-            else:
+            elif self.show:
                 flash(exc.message, "error")
             return True
         return False

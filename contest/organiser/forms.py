@@ -1,18 +1,15 @@
+"""Form pieces shared by the console's domains: Shanghai wall-clock times and
+ticked lists."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField
+from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms_common import UnitSelect
+from ..phases import SHANGHAI
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -22,73 +19,20 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _when(label, required=False):
+def when_field(label, required=False):
     validators = [DataRequired(_l("Please choose a date and time."))] if required else [Optional()]
     return DateTimeLocalField(label, format=DT_FORMAT, validators=validators)
 
 
-def _count(label, **kwargs):
+def count_field(label, **kwargs):
     positive = NumberRange(min=0, message=_l("Please enter a positive number."))
     return IntegerField(label, validators=[Optional(), positive], **kwargs)
 
 
-class ProgrammeForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[
-        DataRequired(_l("Please enter a year.")),
-        NumberRange(2000, 2100, _l("Please enter a year between 2000 and 2100."))])
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Please enter a title.")), Length(max=200)])
-    lead_unit = UnitSelect(_l("Lead unit"))
-    description = TextAreaField(_l("Description"), render_kw={"data-richtext": "1"})
+def to_utc(value: datetime | None) -> datetime | None:
+    # The form's times are Shanghai wall-clock times.
+    return value.replace(tzinfo=SHANGHAI).astimezone(UTC) if value else None
 
 
-class ContestForm(FlaskForm):
-    programme = SelectField(_l("Programme"), coerce=int)
-    code = StringField(_l("Code"), validators=[DataRequired(_l("Please enter a code.")), Length(max=12)],
-                       description=_l("Used in entry numbers, e.g. GS26 gives GS26-A-0001."))
-    slug = StringField(_l("Web address"), validators=[DataRequired(_l("Please enter an address.")), Length(max=80)],
-                       description=_l("Lower-case letters, digits and hyphens, e.g. 2026-stories."))
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Please enter a title.")), Length(max=200)])
-    theme = StringField(_l("Theme"), validators=[Optional(), Length(max=200)])
-    description = TextAreaField(_l("Description"), render_kw={"data-richtext": "1"},
-                                description=_l("Basic formatting is kept; scripts and styles are removed."))
-    rules = TextAreaField(_l("Rules"), render_kw={"data-richtext": "1"})
-    recommended_to = StringField(_l("Recommended on to"), validators=[Optional(), Length(max=200)],
-                                 description=_l("The provincial selection winners are recommended to, if any."))
-    lead_unit = UnitSelect(_l("Lead unit"))
-    co_units = MultiCheckbox(_l("Co-organising units"), coerce=int)
-    min_age = _count(_l("Minimum age"))
-    max_age = _count(_l("Maximum age"))
-    eligible_districts = MultiCheckbox(_l("Districts (none ticked: all)"))
-    eligible_unit_kinds = MultiCheckbox(_l("Unit kinds (none ticked: anyone)"))
-    real_name_required = BooleanField(_l("Real name required"), default=True)
-    submission_start = _when(_l("Submissions open"), required=True)
-    submission_end = _when(_l("Submission deadline"), required=True)
-    screening_end = _when(_l("Screening ends"))
-    voting_start = _when(_l("Public vote opens"))
-    voting_end = _when(_l("Public vote closes"))
-    judging_start = _when(_l("Judging starts"))
-    judging_end = _when(_l("Judging ends"))
-    publicity_start = _when(_l("Public notice starts"))
-    publicity_end = _when(_l("Public notice ends"))
-    results_at = _when(_l("Results published"))
-    entries_per_entrant = IntegerField(_l("Entries per entrant per category"), default=1,
-                                       validators=[InputRequired(_l("Please enter a number."))])
-    voting_enabled = BooleanField(_l("Public vote"))
-    votes_per_day = IntegerField(_l("Votes per voter per day"), default=5, validators=[Optional()])
-    vote_weight = IntegerField(_l("Weight of the vote in the final score (%)"), default=0,
-                               validators=[Optional()])
-    show_vote_counts = BooleanField(_l("Show vote counts to the public"), default=True)
-    published = BooleanField(_l("Visible on the public site"), default=True)
-
-
-class CategoryForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(_l("Please enter a code.")), Length(max=4)])
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter a name.")), Length(max=100)])
-    kind = SelectField(_l("Entry kind"))
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    min_chars = _count(_l("Minimum characters"))
-    max_chars = _count(_l("Maximum characters"))
-    max_files = _count(_l("Maximum files"))
-    max_file_mb = _count(_l("Maximum file size (MB)"))
-    max_duration_s = _count(_l("Maximum duration (seconds)"))
-    recommend_quota = _count(_l("Recommendation quota"))
+def to_local(value: datetime | None) -> datetime | None:
+    return value.astimezone(SHANGHAI).replace(tzinfo=None) if value else None

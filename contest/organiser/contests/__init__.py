@@ -1,0 +1,4 @@
+"""The console's contests (organiser.contests.*)."""
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,21 @@
+"""The console's front page: the contests and programmes this user manages."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Contest, Programme
+from ..policies import can_manage_contest, can_manage_programme, can_use_console
+from ..services import contests
+from ..view_gates import require
+
+
+@require(can_use_console)
+def dashboard():
+    programmes = [p for p in db.session.scalars(select(Programme).order_by(Programme.year.desc()))
+                  if can_manage_programme(current_user, p)]
+    mine = [c for c in db.session.scalars(select(Contest).order_by(Contest.id.desc()))
+            if can_manage_contest(current_user, c)]
+    return render_template("organiser/dashboard.html", contests=mine, programmes=programmes, phase=contests.phase)

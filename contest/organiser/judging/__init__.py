@@ -1,0 +1,4 @@
+"""The console's judging (organiser.judging.*)."""
+from .views import bp
+
+__all__ = ["bp"]

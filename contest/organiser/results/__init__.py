@@ -1,0 +1,4 @@
+"""The console's results (organiser.results.*)."""
+from .views import bp
+
+__all__ = ["bp"]

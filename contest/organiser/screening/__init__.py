@@ -1,0 +1,4 @@
+"""The console's screening (organiser.screening.*)."""
+from .views import bp
+
+__all__ = ["bp"]
