@@ -2,7 +2,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..forms_common import district_choices, safe_next, saving, unit_choices, unit_or_none
 from ..services import accounts
 from .forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
@@ -59,8 +59,8 @@ def login():
         if user is None:
             form.form_errors.append(_("Wrong mobile number or password."))
         else:
-            accounts.log_in(user, request.remote_addr)
-            db.session.commit()
+            with saving():
+                accounts.log_in(user, request.remote_addr)
             login_user(user)
             return redirect(safe_next(request.args.get("next"), url_for("public.index")))
     return render_template("accounts/login.html", form=form)
@@ -70,8 +70,8 @@ def login():
 @login_required
 def logout():
     # Ending the session version makes a copied cookie useless too.
-    accounts.end_sessions(current_user)
-    db.session.commit()
+    with saving():
+        accounts.end_sessions(current_user)
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.index"))

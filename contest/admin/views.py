@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -13,6 +13,7 @@ from ..services import accounts
 from ..services import units as units_service
 from ..services.accounts import mask_phone
 from ..view_gates import require
+from ..view_helpers import confirm_action, load
 from .forms import GrantForm, UnitForm
 
 bp = Blueprint("admin", __name__)
@@ -41,7 +42,7 @@ def _grant_form() -> GrantForm:
 @bp.route("/users/<int:user_id>")
 @require(can_manage_users)
 def user(user_id: int):
-    target = db.session.get(User, user_id) or abort(404)
+    target = load(User, user_id)
     return render_template("admin/user.html", target=target, form=_grant_form(),
                            revoke_form=ConfirmForm(), mask_phone=mask_phone)
 
@@ -49,7 +50,7 @@ def user(user_id: int):
 @bp.route("/users/<int:user_id>/grants", methods=["POST"])
 @require(can_manage_users)
 def grant(user_id: int):
-    target = db.session.get(User, user_id) or abort(404)
+    target = load(User, user_id)
     form = _grant_form()
     if form.validate_on_submit():
         with saving(form) as outcome:
@@ -64,14 +65,9 @@ def grant(user_id: int):
 @bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
 @require(can_manage_users)
 def revoke(grant_id: int):
-    grant = db.session.get(RoleGrant, grant_id) or abort(404)
-    user_id = grant.user_id
-    if ConfirmForm().validate_on_submit():
-        with saving() as outcome:
-            accounts.revoke_role(current_user, grant)
-        if outcome.ok:
-            flash(_("The role has been removed."), "success")
-    return redirect(url_for("admin.user", user_id=user_id))
+    grant = load(RoleGrant, grant_id)
+    return confirm_action(lambda: accounts.revoke_role(current_user, grant), _("The role has been removed."),
+                          url_for("admin.user", user_id=grant.user_id))
 
 
 def _unit_form() -> UnitForm:

@@ -23,22 +23,17 @@ from ..qr import status_qr_svg
 from ..requests import upload_route
 from ..services import contests, entries, uploads
 from ..services.advancement import outcomes_for
-from ..services.errors import ServiceError
 from ..services.publicity import outcome_for
 from ..services.results import award_label
 from ..templating import shanghai
+from ..view_helpers import load
 from .forms import EntryForm, StartForm, SubmitForm
 
 bp = Blueprint("entrant", __name__)
 
 
 def _entry(entry_id: int, check=can_view_entry) -> Entry:
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or not can_view_entry(current_user, entry):
-        abort(404)
-    if not check(current_user, entry):
-        abort(403)
-    return entry
+    return load(Entry, entry_id, check, visible=can_view_entry)
 
 
 @bp.route("/contests/<slug>/enter")
@@ -141,12 +136,10 @@ def autosave(entry_id: int):
         return jsonify(ok=False, message=_("The request could not be understood.")), 400
     fields = {k: v for k, v in data.items() if k in ("title", "summary", "body", "h5_url", "nominee_name",
                                                      "nominee_kind") and (v is None or isinstance(v, str))}
-    try:
+    with saving(refusals=entries.EditConflict, show=False) as outcome:
         entries.save_draft(entry, fields, expected_version=_version(data.get("version")))
-    except entries.EditConflict as exc:
-        db.session.rollback()
-        return jsonify(ok=False, message=exc.message, conflict=True), 409
-    db.session.commit()
+    if not outcome.ok:
+        return jsonify(ok=False, message=outcome.error.message, conflict=True), 409
     return jsonify(ok=True, version=entry.version, saved_at=shanghai(entry.updated_at, "HH:mm"),
                    chars=entry.body_chars)
 
@@ -167,17 +160,15 @@ def upload(entry_id: int):
     file = request.files.get("file")
     if file is None or not file.filename:
         return jsonify(ok=False, message=_("Please choose a file.")), 400
-    try:
-        asset = uploads.add_upload(current_user, entry, file.stream, file.filename)
-    except uploads.UploadRejected as exc:
-        db.session.rollback()
-        return jsonify(ok=False, message=exc.message), exc.status
-    except ServiceError as exc:
-        db.session.rollback()
-        return jsonify(ok=False, message=exc.message), 422
-    finally:
-        file.close()
-    db.session.commit()
+    with saving(show=False) as outcome:
+        try:
+            asset = uploads.add_upload(current_user, entry, file.stream, file.filename)
+        finally:
+            file.close()
+    if not outcome.ok:
+        refused = outcome.error
+        status = refused.status if isinstance(refused, uploads.UploadRejected) else 422
+        return jsonify(ok=False, message=refused.message), status
     return jsonify(ok=True, asset=asset_json(asset)), 201
 
 
@@ -200,8 +191,8 @@ def remove_file(entry_id: int, asset_id: int):
         abort(404)
     if not can_edit_entry(current_user, entry):
         abort(403)
-    keys = uploads.remove_upload(current_user, asset)
-    db.session.commit()
+    with saving(refusals=()):   # it refuses nothing: the checks above are the view's
+        keys = uploads.remove_upload(current_user, asset)
     for key in keys:
         storage().delete(key)
     if request.accept_mimetypes.best == "application/json":

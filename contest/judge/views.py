@@ -9,15 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db, limiter
-from ..forms_common import ConfirmForm
+from ..forms_common import ConfirmForm, saving
 from ..h5_links import h5_src_for
 from ..models import JudgeAssignment, Round
 from ..policies import can_score, is_judge
 from ..services import judge_assignments, score_sheets
-from ..services.errors import ServiceError, ValidationErrors
+from ..services.errors import ValidationErrors
 from ..state import round_is_open
 from ..templating import shanghai
 from ..view_gates import require
+from ..view_helpers import load
 
 bp = Blueprint("judge", __name__)
 
@@ -45,7 +46,7 @@ def home():
 @bp.route("/rounds/<int:round_id>")
 @require(is_judge)
 def queue(round_id: int):
-    rnd = db.session.get(Round, round_id) or abort(404)
+    rnd = load(Round, round_id)
     items = list(db.session.scalars(_mine(round_id).order_by(JudgeAssignment.order_key, JudgeAssignment.id)
                                     .options(selectinload(JudgeAssignment.entry),
                                              selectinload(JudgeAssignment.score))))
@@ -58,10 +59,7 @@ def queue(round_id: int):
 
 
 def _item(assignment_id: int) -> JudgeAssignment:
-    item = db.session.get(JudgeAssignment, assignment_id)
-    if item is None or not can_score(current_user, item):
-        abort(403 if item is not None else 404)
-    return item
+    return load(JudgeAssignment, assignment_id, can_score)
 
 
 def _neighbours(item: JudgeAssignment) -> tuple[int | None, int | None, int | None]:
@@ -108,12 +106,12 @@ def save_score(assignment_id: int):
         version = int(data.get("version") or 0)
     except (TypeError, ValueError):
         return jsonify(ok=False, message=_("The request could not be understood.")), 400
-    try:
-        comment = data.get("comment") if isinstance(data.get("comment"), str) else ""
+    comment = data.get("comment") if isinstance(data.get("comment"), str) else ""
+    with saving(show=False) as outcome:
         score = score_sheets.record_score(current_user, item, data.get("values") or {}, comment,
                                           final=bool(data.get("final")), expected_version=version)
-    except ServiceError as exc:
-        db.session.rollback()
+    if not outcome.ok:
+        exc = outcome.error
         status = 409 if isinstance(exc, score_sheets.ScoreConflict) else 422 if isinstance(
             exc, ValidationErrors) else 403
         message = "；".join(exc.errors.values()) if isinstance(exc, ValidationErrors) else exc.message
@@ -121,7 +119,6 @@ def save_score(assignment_id: int):
             return jsonify(ok=False, message=message), status
         flash(message, "error")
         return redirect(url_for("judge.score_page", assignment_id=item.id))
-    db.session.commit()
     if as_json:
         return jsonify(ok=True, version=score.version, final=score.final, total=score.total,
                        saved_at=shanghai(score.updated_at, "HH:mm"))
@@ -136,12 +133,9 @@ def save_score(assignment_id: int):
 def recuse(assignment_id: int):
     item = _item(assignment_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with saving() as outcome:
             judge_assignments.recuse(current_user, item, request.form.get("reason", ""))
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        if not outcome.ok:
             return redirect(url_for("judge.score_page", assignment_id=item.id))
-        db.session.commit()
         flash(_("You have stepped back from this entry; it has gone to another judge."), "success")
     return redirect(url_for("judge.queue", round_id=item.round_id))

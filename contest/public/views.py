@@ -1,13 +1,13 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
 from ..forms_common import safe_next
 from ..models import Programme
 from ..models.timestamps import utcnow
 from ..phases import submission_open, timeline
 from ..policies import can_view_contest
 from ..services import contests, publicity, votes
+from ..view_helpers import load
 
 bp = Blueprint("public", __name__)
 
@@ -28,7 +28,7 @@ def archive():
 
 @bp.route("/programmes/<int:programme_id>")
 def programme(programme_id: int):
-    prog = db.session.get(Programme, programme_id) or abort(404)
+    prog = load(Programme, programme_id)
     now = utcnow()
     return render_template("public/programme.html", programme=prog,
                            contests=contests.public_contests(prog),
