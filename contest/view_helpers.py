@@ -1,5 +1,5 @@
 """View plumbing shared by the blueprints: load an object for the current
-user (404 or 403), and the console's one-button actions."""
+user (404 or 403), and one-button actions committed as one unit of work."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,11 +40,12 @@ def load(model: type[T], ident: Any, check: Callable[[Any, Any], bool] | None = 
 
 def confirm_action(action: Callable[[], Any], success: str | Callable[[Any], str] | None, back: str,
                    form: FlaskForm | None = None):
-    """A console button: when the form (by default an empty ConfirmForm,
+    """A one-button action (the console's buttons, a withdrawal, an
+    objection): when the form (by default an empty ConfirmForm,
     i.e. its CSRF token) validates, run `action` as one unit of work; flash
     `success` (or `success(result)`) when it is done, the refusal when it is
     not; redirect to `back` either way."""
-    if (form or ConfirmForm()).validate_on_submit():
+    if (form if form is not None else ConfirmForm()).validate_on_submit():
         with saving() as outcome:
             result = action()
         if outcome.ok and success is not None:

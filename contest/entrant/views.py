@@ -26,7 +26,7 @@ from ..services.advancement import outcomes_for
 from ..services.publicity import outcome_for
 from ..services.results import award_label
 from ..templating import shanghai
-from ..view_helpers import load
+from ..view_helpers import confirm_action, load
 from .forms import EntryForm, StartForm, SubmitForm
 
 bp = Blueprint("entrant", __name__)
@@ -249,12 +249,9 @@ def receipt(entry_id: int):
 @login_required
 def withdraw(entry_id: int):
     entry = _entry(entry_id, can_withdraw_entry)
-    if ConfirmForm().validate_on_submit():
-        with saving() as outcome:
-            entries.withdraw_entry(current_user, entry, ip=request.remote_addr)
-        if outcome.ok:
-            flash(_("The entry has been withdrawn. Its number is not given to anyone else."), "success")
-    return redirect(url_for("entrant.status", entry_id=entry.id))
+    return confirm_action(lambda: entries.withdraw_entry(current_user, entry, ip=request.remote_addr),
+                          _("The entry has been withdrawn. Its number is not given to anyone else."),
+                          url_for("entrant.status", entry_id=entry.id))
 
 
 @bp.route("/me/entries")

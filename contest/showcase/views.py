@@ -4,19 +4,20 @@ result's entries as they are meant to be read. Nothing unpublished is public:
 every other page, entry and file answers 404."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..forms_common import ConfirmForm, saving
+from ..forms_common import ConfirmForm
 from ..h5_links import h5_src_for
 from ..models import Contest, Entry, Programme, ResultVersion
 from ..qr import status_qr_svg
 from ..services import publicity, results
 from ..state import final_version
+from ..view_helpers import confirm_action
 
 bp = Blueprint("showcase", __name__)
 
@@ -47,13 +48,11 @@ def object_to(slug: str):
     contest = _contest(slug)
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=url_for("showcase.publicity_page", slug=slug)))
-    if ConfirmForm().validate_on_submit():
-        with saving() as outcome:
-            publicity.file_objection(current_user, contest, request.form.get("entry", type=int) or 0,
-                                     request.form.get("reason", ""), request.form.get("contact", ""))
-        if outcome.ok:
-            flash(_("Your objection has been received. The organisers will look into it and answer you."), "success")
-    return redirect(url_for("showcase.publicity_page", slug=slug))
+    return confirm_action(
+        lambda: publicity.file_objection(current_user, contest, request.form.get("entry", type=int) or 0,
+                                         request.form.get("reason", ""), request.form.get("contact", "")),
+        _("Your objection has been received. The organisers will look into it and answer you."),
+        url_for("showcase.publicity_page", slug=slug))
 
 
 def _final(contest: Contest) -> ResultVersion:
