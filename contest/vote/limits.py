@@ -30,13 +30,6 @@ def hit(setting: str, *parts: str) -> bool:
     return all(results)
 
 
-def under(setting: str, *parts: str) -> bool:
-    """Whether one more would stay under every limit (counts nothing)."""
-    if not limiter.enabled:
-        return True
-    return all(limiter.limiter.test(item, *_key(*parts)) for item in _items(current_app.config[setting]))
-
-
 def first_use(seconds: int, *parts: str) -> bool:
     """True the first time these parts are seen within `seconds`, in every
     worker: a captcha picture answers once, whatever cookie comes back."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import ValidationError
 
 from ..extensions import csrf, db, limiter
+from ..forms_common import saving
 from ..h5_links import h5_src_for
 from ..models import Contest, Entry
 from ..models.timestamps import utcnow
@@ -150,24 +151,24 @@ def cast(slug: str, number: str):
     if not (limits.hit("VOTE_LIMIT_PER_ACCOUNT", "vote-account", str(voter.id))
             & limits.hit("VOTE_LIMIT_PER_IP", "vote-ip", address)):
         return _answer(429, _("Too many votes in a short time. Please wait a minute and try again."))
-    busy = not limits.under("VOTE_CAPTCHA_AFTER", "vote-address", address)
+    # Counted first (one storage call): a request over the limit is over it whether
+    # or not it is counted, and one solved captcha lets the voter go on.
+    busy = not limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
     # The body holds nothing but a captcha answer: read only when one is needed.
     if busy and not captcha.solved_recently(voter.id) and not captcha.check(
             (request.get_json(silent=True) or {}).get("captcha"), voter.id):
         return _answer(428, _("Many votes come from your network. Please type the characters in the picture."),
                        captcha=url_for("vote.captcha_picture", t=secrets.token_hex(4)))
-    limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
     device = f"{request.cookies.get(DEVICE_COOKIE, '')}|{request.user_agent.string[:300]}"
-    try:
+    with saving(refusals=votes.VoteRefused, show=False) as outcome:
         ballot = votes.ballot_for(contest, entry_id, voter, ip=request.remote_addr or "", device=device,
                                   idempotency_key=key)
-        outcome = votes.cast(ballot)
-    except votes.VoteRefused as refused:
-        return _answer(refused.status, refused.message, refused.remaining)
-    db.session.commit()
-    return _answer(200, _("Thank you: your vote is counted. %(n)d left today.", n=outcome.remaining_today),
-                   outcome.remaining_today, replayed=outcome.replayed)
+        counted = votes.cast(ballot)
+    if outcome.error is not None:
+        return _answer(outcome.error.status, outcome.error.message, outcome.error.remaining)
+    return _answer(200, _("Thank you: your vote is counted. %(n)d left today.", n=counted.remaining_today),
+                   counted.remaining_today, replayed=counted.replayed)
 
 
 @bp.route("/vote/captcha.png")
