@@ -14,6 +14,7 @@ from .extensions import db
 from .models import ROLES, Contest, Entry, Unit
 from .services import accounts, exports, votes
 from .services.errors import ServiceError, ValidationErrors
+from .state import voting_entries
 
 admin_cli = AppGroup("admin", help="Accounts and roles.")
 
@@ -81,7 +82,7 @@ def votes_recount(slug: str) -> None:
         raise click.ClickException(f"no contest with slug {slug!r}")
     result = votes.recount(contest)
     # Every entry in the vote (none: 0), and any other entry that has votes.
-    in_vote = votes.voting_entries(contest).with_only_columns(Entry.id)
+    in_vote = voting_entries(contest).with_only_columns(Entry.id)
     numbers = dict(db.session.execute(select(Entry.id, Entry.number).where(
         Entry.id.in_(in_vote) | Entry.id.in_(result.counted))).all())
     for entry_id, number in sorted(numbers.items(), key=lambda item: item[1] or ""):

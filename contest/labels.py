@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+# The installed gettext (one slot, replaced by install_gettext): the message itself until then.
+_translator: list[Callable[[str], str]] = [str]
+
 
 class Label:
     """A name translated when shown, like Flask-Babel's lazy strings: `str()`
     and templates see the text in the current language."""
 
     __slots__ = ("msgid",)
-    _gettext: Callable[[str], str] = str
 
     def __init__(self, msgid: str):
         self.msgid = msgid
 
     def __str__(self) -> str:
-        return str(Label._gettext(self.msgid))
+        return str(_translator[0](self.msgid))
 
     def __html__(self) -> str:
         return str(self)
@@ -34,9 +36,10 @@ class Label:
         return hash(str(self))
 
 
-def install_gettext(gettext: Callable[[str], str]) -> None:
-    """Translate every label with this function from now on."""
-    Label._gettext = staticmethod(gettext)
+def install_gettext(gettext: Callable[[str], str]) -> Callable[[str], str]:
+    """Translate every label with this function from now on; returns the one it replaces."""
+    previous, _translator[0] = _translator[0], gettext
+    return previous
 
 
 _l = Label

@@ -1,5 +1,5 @@
 """Security headers on every response."""
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -18,10 +18,10 @@ CSP = "; ".join([
 
 def _logged_in() -> bool:
     """Whether the response is for a logged-in user, without loading the
-    account when the view did not (the vote's hot path does not): a session
-    that names one is enough to keep the page out of caches."""
-    user = g.get("_login_user")
-    return user.is_authenticated if user is not None else bool(session.get("_user_id"))
+    account when the view did not (the vote does not): a session that names
+    one is enough to keep the page out of caches (login and logout set and
+    clear it within the request)."""
+    return bool(session.get("_user_id"))
 
 
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"

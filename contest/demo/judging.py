@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Entry, JudgeAssignment, Programme, User
 from ..services import advancement, contests, judge_assignments, publicity, results, rounds, score_sheets
+from ..services.unit_of_work import writes
 
 DEMO_CRITERIA = (
     ("思想内容", 40, "主题鲜明，导向正确，内容真实感人。"),
@@ -19,6 +20,7 @@ DEMO_CRITERIA = (
 )
 
 
+@writes
 def seed_judging(programme: Programme, now: datetime) -> None:
     """An 初评 round for every contest past screening: open and half scored
     while judging runs, scored and finalised once it has ended."""
@@ -64,6 +66,7 @@ def seed_judging(programme: Programme, now: datetime) -> None:
             advancement.finalise_round(organiser, rnd)
 
 
+@writes
 def seed_results(programme: Programme, now: datetime) -> None:
     """For each contest whose judging is finalised and whose 公示 has begun:
     one of each prize per category from the ranking, the winner of each

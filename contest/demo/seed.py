@@ -15,6 +15,7 @@ from ..models import Programme, SensitiveTerm, Unit, User
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI, shanghai_year
 from ..services import accounts, contests, entries, screening, uploads
+from ..services.unit_of_work import writes
 from . import stories
 from .judging import demo_organiser, seed_judging, seed_results
 from .programme import ProgrammeData, load
@@ -50,6 +51,7 @@ def is_seeded() -> bool:
     return db.session.scalar(select(Programme.id).limit(1)) is not None
 
 
+@writes
 def seed_units(data: ProgrammeData) -> dict[str, Unit]:
     units = {u.name: u for u in db.session.scalars(select(Unit))}
     for row in data.units:
@@ -167,6 +169,7 @@ def _fill(entry, cat, seed: int, extra: str = "") -> None:
         entries.save_draft(entry, {"title": f"H5作品{seed % 100:02d}", "h5_url": f"https://h5.example.cn/work/{seed}"})
 
 
+@writes
 def seed_entries(programme: Programme, people: list[User], unit_admin: User | None, now: datetime,
                  per_category: int) -> int:
     """Entries for contests past their collecting phase, with the statuses their
@@ -211,6 +214,7 @@ def existing_demo_accounts() -> list[tuple[str, str, str, str | None]]:
     return [row for row in DEMO_ACCOUNTS if row[0] in phones]
 
 
+@writes
 def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str, str | None]]:
     """Build everything once; returns the demo accounts. Call only when empty."""
     now = now or utcnow()

@@ -15,6 +15,8 @@ from ..extensions import db
 from ..models import Contest, Entry, Programme, User
 from ..phases import shanghai_year
 from ..services import brushing_scan, contests, votes
+from ..services.unit_of_work import writes
+from ..state import voting_entries
 
 ORDINARY_VOTERS = 80
 BURST_ACCOUNTS = 22
@@ -32,6 +34,7 @@ def _accounts(phones: list[str], password: str, registered: list[datetime], dist
     return made
 
 
+@writes
 def seed_votes(now: datetime, password: str) -> None:
     year = db.session.scalar(select(Programme).where(Programme.year == shanghai_year(now)))
     if year is None:
@@ -42,7 +45,7 @@ def seed_votes(now: datetime, password: str) -> None:
 
 def _seed_contest(contest: Contest, now: datetime, password: str, n: int) -> None:
     rng = random.Random(contest.id)
-    entries = db.session.scalars(votes.voting_entries(contest).order_by(Entry.number)).all()
+    entries = db.session.scalars(voting_entries(contest).order_by(Entry.number)).all()
     if len(entries) < 5:
         return
     start, end = contest.voting_start, min(contest.voting_end, now) - timedelta(minutes=5)

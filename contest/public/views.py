@@ -6,7 +6,8 @@ from ..models import Programme
 from ..models.timestamps import utcnow
 from ..phases import submission_open, timeline
 from ..policies import can_view_contest
-from ..services import contests, publicity, votes
+from ..services import contests, publicity
+from ..state import voting_open
 from ..view_helpers import load
 
 bp = Blueprint("public", __name__)
@@ -43,7 +44,7 @@ def contest(slug: str):
     now = utcnow()
     return render_template("public/contest.html", contest=c, now=now,
                            phase=contests.phase(c, now), steps=timeline(c),
-                           open_for_entries=submission_open(c, now), voting_now=votes.voting_open(c, now),
+                           open_for_entries=submission_open(c, now), voting_now=voting_open(c, now),
                            result=publicity.latest(c) if c.published else None)
 
 

@@ -22,7 +22,7 @@ from ..models.timestamps import utcnow
 from ..policies import can_vote
 from ..qr import status_qr_svg
 from ..services import accounts, audit, votes
-from ..state import entry_in_voting
+from ..state import entry_in_voting, voting_entries, voting_open
 from . import captcha, limits
 
 bp = Blueprint("vote", __name__)
@@ -59,7 +59,7 @@ def gallery(slug: str):
     sort = request.args.get("sort", "shuffle")
     if sort not in ("shuffle", "number", "votes") or sort == "votes" and not contest.show_vote_counts:
         sort = "shuffle"
-    query = votes.voting_entries(contest).with_only_columns(Entry.id, Entry.number)
+    query = voting_entries(contest).with_only_columns(Entry.id, Entry.number)
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(Entry.number.ilike(like, escape="\\"), Entry.title.ilike(like, escape="\\")))
@@ -81,7 +81,7 @@ def gallery(slug: str):
     now = utcnow()
     response = make_response(render_template(
         "vote/gallery.html", contest=contest, entries=shown, counts=counts, q=q, sort=sort, page=page,
-        pages=pages, total=len(found), open_now=votes.voting_open(contest, now), **_voter_state(contest, now)))
+        pages=pages, total=len(found), open_now=voting_open(contest, now), **_voter_state(contest, now)))
     return _with_device_cookie(response)
 
 
@@ -101,7 +101,7 @@ def entry_page(slug: str, number: str):
     response = make_response(render_template(
         "vote/entry.html", contest=contest, entry=entry, link=link, qr=status_qr_svg(link),
         count=votes.tallies(contest).get(entry.id, 0), h5_src=h5_src_for(entry),
-        open_now=votes.voting_open(contest, now), **_voter_state(contest, now)))
+        open_now=voting_open(contest, now), **_voter_state(contest, now)))
     return _with_device_cookie(response)
 
 

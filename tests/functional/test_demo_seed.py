@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from contest.database import writes_must_be_declared
 from contest.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from contest.extensions import db
 from contest.models import Category, Contest, Programme, Unit, User
@@ -31,7 +32,8 @@ def seeded_once(app, tmp_path_factory):
     and what it built (rows and files)."""
     upload_dir = Path(app.config["UPLOAD_DIR"])
     with app.app_context():
-        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        with writes_must_be_declared():   # every write the seeding makes says so
+            result = app.test_cli_runner().invoke(args=["seed-demo"])
         built = snapshot.take(upload_dir, tmp_path_factory.mktemp("demo") / "uploads")
         db.session.remove()
         snapshot.clear_tables()

@@ -13,6 +13,7 @@ from ...forms_common import ConfirmForm, ReasonForm, saving
 from ...models import Contest, Entry, Round, Vote, VoteFlag
 from ...policies import can_manage_votes, can_use_console
 from ...services import brushing_scan, votes
+from ...state import voting_entries
 from ...view_gates import require
 from ...view_helpers import confirm_action, load
 
@@ -25,7 +26,7 @@ ROWS_PER_PAGE = 100
 def votes_overview(contest_id: int):
     contest = load(Contest, contest_id, can_manage_votes)
     rows = db.session.execute(
-        votes.voting_entries(contest).with_only_columns(Entry.id, Entry.number, Entry.title)
+        voting_entries(contest).with_only_columns(Entry.id, Entry.number, Entry.title)
         .order_by(Entry.number)).all()
     invalid = dict(db.session.execute(
         select(Vote.entry_id, func.count(Vote.id)).where(Vote.contest_id == contest.id, Vote.status == "invalid")
