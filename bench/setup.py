@@ -21,9 +21,10 @@ class Scene:
     now: datetime
 
 
-def scene(closed_days_ago: int = 1) -> Scene:
+def scene(closed_days_ago: int = 1, config: dict | None = None) -> Scene:
     """Call inside nothing; returns an app whose app context the caller opens.
-    The contest stopped collecting `closed_days_ago` days ago."""
+    The contest stopped collecting `closed_days_ago` days ago. `config` is
+    handed to create_app (another database, say)."""
     workdir = Path(tempfile.mkdtemp(prefix="contest-bench-"))
     os.environ.update(CONTEST_ENV="development", CONTEST_SECRET_KEY=secrets.token_hex(32),
                       CONTEST_DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
@@ -35,7 +36,7 @@ def scene(closed_days_ago: int = 1) -> Scene:
     from contest.models import Unit
     from contest.services import accounts, contests
 
-    app = create_app({"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+    app = create_app({"PASSWORD_HASH_METHOD": "scrypt:1024:8:1", **(config or {})})
     with app.app_context():
         upgrade()
         office = Unit(name="市委网信办", kind="office")

@@ -246,20 +246,6 @@ def database(pg_url: str | None):
         admin.dispose()
 
 
-@contextlib.contextmanager
-def app_config(extra: dict):
-    """scene() builds its app with create_app(); hand that call the PostgreSQL
-    settings, so both databases get the very same scene."""
-    import contest
-
-    real = contest.create_app
-    contest.create_app = lambda config=None: real({**(config or {}), **extra})
-    try:
-        yield
-    finally:
-        contest.create_app = real
-
-
 def voting_scene(extra: dict):
     """The app, the vote paths and every voter's headers."""
     from sqlalchemy import insert, select
@@ -270,8 +256,7 @@ def voting_scene(extra: dict):
     from contest.services import contests
     from tests.live_server import USER_AGENT, credentials
 
-    with app_config(extra):
-        made = scene(closed_days_ago=1)
+    made = scene(closed_days_ago=1, config=extra)
     app, now = made.app, made.now
     with app.app_context():
         contest = db.session.get(Contest, made.contest)
