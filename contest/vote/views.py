@@ -135,7 +135,7 @@ def _check_csrf_header() -> None:
 
 
 @bp.route("/vote/<slug>/<number>", methods=["POST"])
-@limiter.exempt   # counts its own limits, one storage call each (limits.hit)
+@limiter.exempt   # counts its own limits, in one round trip (limits.hit_all)
 @csrf.exempt      # the token comes in the header, checked first thing (_check_csrf_header)
 def cast(slug: str, number: str):
     _check_csrf_header()
@@ -148,12 +148,15 @@ def cast(slug: str, number: str):
     if voter is None:
         return _answer(403, _("Please log in to vote."), login=url_for("accounts.login", next=request.referrer))
     address = _address()
-    if not (limits.hit("VOTE_LIMIT_PER_ACCOUNT", "vote-account", str(voter.id))
-            & limits.hit("VOTE_LIMIT_PER_IP", "vote-ip", address)):
+    # Counted together (one round trip on Redis). The captcha's count per address
+    # counts every try: a request over that limit is over it whether or not it
+    # is counted, and one solved captcha lets the voter go on.
+    per_account, per_address, captcha_count = limits.hit_all(
+        ("VOTE_LIMIT_PER_ACCOUNT", ("vote-account", str(voter.id))), ("VOTE_LIMIT_PER_IP", ("vote-ip", address)),
+        ("VOTE_CAPTCHA_AFTER", ("vote-address", address)))
+    if not (per_account and per_address):
         return _answer(429, _("Too many votes in a short time. Please wait a minute and try again."))
-    # Counted first (one storage call): a request over the limit is over it whether
-    # or not it is counted, and one solved captcha lets the voter go on.
-    busy = not limits.hit("VOTE_CAPTCHA_AFTER", "vote-address", address)
+    busy = not captcha_count
     # The body holds nothing but a captcha answer: read only when one is needed.
     if busy and not captcha.solved_recently(voter.id) and not captcha.check(
             (request.get_json(silent=True) or {}).get("captcha"), voter.id):

@@ -6,8 +6,10 @@ import uuid
 
 import pytest
 import redis
+from limits import parse_many
 
-from contest.extensions import db
+from contest.extensions import db, limiter
+from contest.vote import limits
 from tests import app_process, factories
 from tests.conftest import csrf_token
 
@@ -45,6 +47,37 @@ def one_vote_each(app, slug, voters, numbers):
         token = csrf_token(client, f"/vote/{slug}")
         statuses.append(client.post(f"/vote/{slug}/{number}", json={}, headers={"X-CSRFToken": token}).status_code)
     return statuses
+
+
+def counted_together(app):
+    """In the Redis app's process: four votes' counters counted by hit_all
+    (one round trip), then what the limiter's own strategy reads of them."""
+    app.config.update(VOTE_LIMIT_PER_ACCOUNT="3 per minute;10 per hour", VOTE_LIMIT_PER_IP="2 per minute")
+    with app.test_request_context():
+        answers = [limits.hit_all(("VOTE_LIMIT_PER_ACCOUNT", ("vote-account", "7")),
+                                  ("VOTE_LIMIT_PER_IP", ("vote-ip", "x"))) for _ in range(4)]
+        prefix = app.config["RATELIMIT_KEY_PREFIX"]
+        remaining = [limiter.limiter.get_window_stats(item, prefix, "vote-account", "7").remaining
+                     for item in parse_many(app.config["VOTE_LIMIT_PER_ACCOUNT"])]
+        # limits' own hit goes on counting the same keys.
+        one_more = limiter.limiter.hit(parse_many("10 per hour")[0], prefix, "vote-account", "7")
+        after = limiter.limiter.get_window_stats(parse_many("10 per hour")[0], prefix, "vote-account", "7").remaining
+    return {"answers": answers, "remaining": remaining, "one_more": one_more, "after": after}
+
+
+def test_a_votes_counters_counted_together_are_the_limiters_own(database, upload_dir, redis_url, redis_prefix):
+    server, prefix = redis_prefix
+    seen = app_process.run(database, upload_dir, f"{__name__}:counted_together",
+                           {"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_KEY_PREFIX": prefix})
+    # Per pair: every limit of its setting must hold (3/min and 10/h per account; 2/min per address).
+    assert seen["answers"] == [[True, True], [True, True], [True, False], [False, False]]
+    assert seen["remaining"] == [0, 6]
+    assert seen["one_more"] is True and seen["after"] == 5
+    keys = [k.decode() for k in server.scan_iter(f"*{prefix}*")]
+    assert len(keys) == 3, keys
+    # Each key expires with its window, as the limiter's own script sets it.
+    assert all(0 < server.ttl(k) <= 3600 for k in keys)
+    assert sorted(server.ttl(k) <= 60 for k in keys) == [False, True, True]
 
 
 def test_login_limits_are_counted_in_redis_and_shared(database, upload_dir, redis_url, redis_prefix):
