@@ -37,13 +37,14 @@ def hit(setting: str, *parts: str) -> bool:
 def hit_all(*counted: tuple[str, tuple[str, ...]]) -> list[bool]:
     """hit() for each (setting, parts), in one round trip on Redis: the same
     keys and window as the limiter's fixed-window strategy (INCRBY, and the
-    window's expiry set when the key is new), inside MULTI/EXEC."""
+    window's expiry set when the key has none)."""
     if not limiter.enabled:
         return [True] * len(counted)
     storage = limiter.storage
     if not (isinstance(storage, RedisStorage) and isinstance(limiter.limiter, FixedWindowRateLimiter)):
         return [hit(setting, *parts) for setting, parts in counted]
-    pipe = storage.get_connection().pipeline(transaction=True)
+    # No MULTI: a key left without its expiry (a connection lost between the two) gets it at its next hit.
+    pipe = storage.get_connection().pipeline(transaction=False)
     checks = []
     for setting, parts in counted:
         items = _items(current_app.config[setting])
