@@ -10,7 +10,7 @@ def _post(client, url, data, page):
 
 
 def _events(action):
-    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)))
+    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 def test_admin_grants_and_removes_a_role_with_audit_events(client, world):

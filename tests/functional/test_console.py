@@ -116,7 +116,8 @@ def test_contest_update_records_what_changed(client, world):
     edit = f"/console/contests/{world.contest.id}/edit"
     _post(client, edit, _form(world, code=world.contest.code.lower(), slug=world.contest.slug.upper(),
                               title="新标题", co_units=[]))
-    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "contest.update")).all()[-1]
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "contest.update")
+                               .order_by(AuditEvent.id)).all()[-1]
     assert "title" in event.details["changed"] and "code" not in event.details["changed"]
     assert event.ip_hash
 

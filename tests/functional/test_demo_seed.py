@@ -145,7 +145,7 @@ def test_seed_demo_brings_judging_in_every_state(app, client, seeded):
     states = {r.state for r in db.session.scalars(db.select(Round))}
     assert {"open", "finalised"} <= states
     judge = db.session.scalar(db.select(User).where(User.phone == "13800000006"))
-    open_round = db.session.scalars(db.select(Round).where(Round.state == "open")).first()
+    open_round = db.session.scalars(db.select(Round).where(Round.state == "open").order_by(Round.id)).first()
     mine = db.session.scalars(db.select(JudgeAssignment).where(
         JudgeAssignment.judge_id == judge.id, JudgeAssignment.round_id == open_round.id)).all()
     scored = sum(1 for a in mine if a.state == "scored")

@@ -67,7 +67,8 @@ def test_an_edited_entry_that_is_no_longer_complete_goes_back_to_draft(world):
     owner = entry.owner
     uploads.remove_upload(owner, entry.assets[0])
     assert entry.status == "draft"
-    assert db.session.scalars(db.select(EntryEvent).where(EntryEvent.entry_id == entry.id)).all()[-1].to_status \
+    assert db.session.scalars(db.select(EntryEvent).where(EntryEvent.entry_id == entry.id)
+                              .order_by(EntryEvent.id)).all()[-1].to_status \
         == "draft"
     # Adding a picture does not submit it again by itself.
     uploads.add_upload(owner, entry, io.BytesIO(factories.png_bytes()), "新图.png")

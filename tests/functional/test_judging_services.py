@@ -133,7 +133,8 @@ def test_ties_at_the_cut_all_advance_and_manual_changes_need_a_reason(setup):
 def test_score_rules(setup):
     rnd, entries, judges, organiser = setup
     judge_assignments.assign_judges(organiser, rnd)
-    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)).first()
+    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)
+                             .order_by(JudgeAssignment.id)).first()
     judge = next(j for j in judges if j.id == item.judge_id)
     other = next(j for j in judges if j.id != item.judge_id)
     c1, c2 = rnd.criteria
@@ -163,7 +164,8 @@ def test_score_rules(setup):
 def test_recusal_reassigns_and_records_the_conflict(setup):
     rnd, entries, judges, organiser = setup
     judge_assignments.assign_judges(organiser, rnd)
-    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)).first()
+    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.round_id == rnd.id)
+                             .order_by(JudgeAssignment.id)).first()
     judge = next(j for j in judges if j.id == item.judge_id)
     with pytest.raises(ServiceError):
         judge_assignments.recuse(judge, item, "")
@@ -184,7 +186,8 @@ def test_results_table_follows_every_change(setup):
     _score_all(rnd, judges, points)
     rows = round_results.results_table(rnd)
     assert {round(r["score"], 3) for r in rows} == {50.0}
-    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.entry_id == entries[0].id)).first()
+    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.entry_id == entries[0].id)
+                             .order_by(JudgeAssignment.id)).first()
     judge = next(j for j in judges if j.id == item.judge_id)
     c1, c2 = rnd.criteria
     score_sheets.record_score(judge, item, {str(c1.id): 20, str(c2.id): 10}, final=True)
@@ -222,7 +225,8 @@ def test_stored_totals_follow_scores_drafts_and_recusals(setup):
     stored = _stored(rnd)
     assert stored == _from_scores(rnd) and all(len(pairs) == 2 for pairs in stored.values())
     # A judge takes a score back to a draft: it leaves the entry's totals.
-    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.entry_id == entries[2].id)).first()
+    item = db.session.scalars(db.select(JudgeAssignment).where(JudgeAssignment.entry_id == entries[2].id)
+                             .order_by(JudgeAssignment.id)).first()
     judge = next(j for j in judges if j.id == item.judge_id)
     c1, _c2 = rnd.criteria
     version = rnd.results_version

@@ -21,7 +21,7 @@ def _post(client, url, data, page="/"):
 
 
 def _events(action):
-    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)))
+    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 def test_accept_return_and_reject_with_reasons(client, world):
