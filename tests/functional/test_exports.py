@@ -57,7 +57,7 @@ def test_xlsx_in_the_office_layout_masked_and_neutralised_with_an_audit(app, rec
     assert contest.title in values[0][0] and "填报单位" in str(values[1][0])
     assert any("最终得分 =" in str(v) for row in values[2:4] for v in row)   # the formula on the sheet
     header = next(i for i, row in enumerate(values) if row[0] == "序号")
-    assert values[header][1:4] == ["报名编号", "类别", "作品名称"] and "推荐理由" in values[header]
+    assert values[header][1:4] == ["报名编号", "组别", "作品名称"] and "推荐理由" in values[header]
     data = values[header + 1:]
     assert [row[1] for row in data] == [story[0].number, story[1].number]   # final order (judges alone)
     assert data[1][3].startswith("'=HYPERLINK") and data[0][-1] == "'+立意高远"
@@ -77,7 +77,7 @@ def test_csv_opens_in_excel_in_chinese_and_neutralises_formulas(app, recommended
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
-    assert rows[0][:3] == ["序号", "报名编号", "类别"]
+    assert rows[0][:3] == ["序号", "报名编号", "组别"]
     assert rows[2][3].startswith("'=HYPERLINK") and rows[1][-1] == "'+立意高远"
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert rows[3] == [] and rows[4][0] == "" and rows[4][1].startswith("最终得分 =")   # the rule after the data
