@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
 
 from .config import RELAXED_ENVS
 from .demo import seed as demo
@@ -17,6 +18,19 @@ from .services.errors import ServiceError, ValidationErrors
 from .state import voting_entries
 
 admin_cli = AppGroup("admin", help="Accounts and roles.")
+
+
+CONTEST_HELP = "The contest's code (as in its entry numbers, e.g. ZNL26) or its slug."
+
+
+def find_contest(ref: str) -> Contest:
+    """The contest named by its code (any case: offices write ZNL26) or its slug."""
+    ref = (ref or "").strip()
+    contest = db.session.scalar(select(Contest).where(or_(func.upper(Contest.code) == ref.upper(),
+                                                          Contest.slug == ref)))
+    if contest is None:
+        raise click.ClickException(_("No contest has the code or slug “%(ref)s”.", ref=ref))
+    return contest
 
 
 def _fail(exc: ServiceError) -> None:
@@ -37,13 +51,14 @@ def create_user(phone: str, name: str, role: str, unit_name: str | None, passwor
     if unit_name:
         unit = db.session.scalar(select(Unit).where(Unit.name == unit_name))
         if unit is None:
-            raise click.ClickException(f"No unit named {unit_name!r}.")
+            raise click.ClickException(_("No unit is named “%(name)s”.", name=unit_name))
     try:
         user = accounts.create_user(phone=phone, name=name, password=password, role=role, unit=unit)
     except ServiceError as exc:
         _fail(exc)
     db.session.commit()
-    click.echo(f"created user {user.id} ({accounts.mask_phone(user.phone)}) with role {role}")
+    click.echo(_("Created user %(id)d (%(phone)s) with the role %(role)s.", id=user.id,
+                 phone=accounts.mask_phone(user.phone), role=role))
 
 
 @click.command("seed-demo")
@@ -51,8 +66,8 @@ def create_user(phone: str, name: str, role: str, unit_name: str | None, passwor
 def seed_demo(force: bool) -> None:
     """Load the demo programme into an empty database (does nothing otherwise)."""
     if current_app.config["ENV"] not in RELAXED_ENVS and not force:
-        raise click.ClickException(
-            "Refusing to seed demo accounts with a public password in production; use --force if you mean it.")
+        raise click.ClickException(_(
+            "Demo accounts have a public password: not seeded in production. Add --force if you mean it."))
     _seed_demo()
 
 
@@ -74,12 +89,10 @@ votes_cli = AppGroup("votes", help="The public vote.")
 
 
 @votes_cli.command("recount")
-@click.option("--contest", "slug", required=True, help="The contest's slug.")
-def votes_recount(slug: str) -> None:
+@click.option("--contest", "ref", required=True, help=CONTEST_HELP)
+def votes_recount(ref: str) -> None:
     """Count every entry's valid votes again from the rows and check each entry's hash chain."""
-    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
-    if contest is None:
-        raise click.ClickException(f"no contest with slug {slug!r}")
+    contest = find_contest(ref)
     result = votes.recount(contest)
     # Every entry in the vote (none: 0), and any other entry that has votes.
     in_vote = voting_entries(contest).with_only_columns(Entry.id)
@@ -88,7 +101,8 @@ def votes_recount(slug: str) -> None:
     for entry_id, number in sorted(numbers.items(), key=lambda item: item[1] or ""):
         click.echo(f"{number} {result.counted.get(entry_id, 0)}")
     for entry_id, (kept, counted) in sorted(result.drift.items()):
-        click.echo(f"counter differs for {numbers.get(entry_id)}: kept {kept}, recount {counted}", err=True)
+        click.echo(_("The counter of %(number)s differs: kept %(kept)d, recounted %(counted)d.",
+                     number=numbers.get(entry_id), kept=kept, counted=counted), err=True)
     chain = "ok" if result.broken_at is None else f"broken at {result.broken_at}"
     click.echo(f"total={sum(result.counted.values())} chain={chain}")
     if result.broken_at is not None or result.drift:
@@ -98,17 +112,10 @@ def votes_recount(slug: str) -> None:
 export_cli = AppGroup("export", help="Exports of a contest's results.")
 
 
-def _export_contest(slug: str):
-    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
-    if contest is None:
-        raise click.ClickException(f"no contest with slug {slug!r}")
-    return contest
-
-
 def _export_options(formats: tuple[str, ...]):
     def decorate(command):
         for option in reversed([
-            click.option("--contest", "slug", required=True, help="The contest's slug."),
+            click.option("--contest", "ref", required=True, help=CONTEST_HELP),
             click.option("--format", "fmt", type=click.Choice(formats), required=True),
             click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True),
             click.option("--full-personal-data", "full", is_flag=True,
@@ -120,8 +127,8 @@ def _export_options(formats: tuple[str, ...]):
     return decorate
 
 
-def _run_export(kind: str, slug: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
-    contest = _export_contest(slug)
+def _run_export(kind: str, ref: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
+    contest = find_contest(ref)
     try:
         done = getattr(exports, f"export_{kind}")(None, contest, fmt, output, full=full, reason=reason)
     except ServiceError as exc:
@@ -129,21 +136,23 @@ def _run_export(kind: str, slug: str, fmt: str, output: str, full: bool, reason:
         raise click.ClickException(exc.message) from exc
     exports.record_export(None, contest, kind, fmt, done, full=full, reason=reason)   # ends the reads first
     db.session.commit()
+    if not done.rows:
+        click.echo(_("No entry qualifies: the file holds the headings only."), err=True)
     click.echo(f"rows={done.rows} sha256={done.sha256} output={output}")
 
 
 @export_cli.command("recommended")
 @_export_options(("xlsx", "csv", "pdf", "zip"))
-def export_recommended(slug: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
+def export_recommended(ref: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
     """The entries recommended to the provincial selection."""
-    _run_export("recommended", slug, fmt, output, full, reason)
+    _run_export("recommended", ref, fmt, output, full, reason)
 
 
 @export_cli.command("ledger")
 @_export_options(("xlsx", "csv"))
-def export_ledger(slug: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
+def export_ledger(ref: str, fmt: str, output: str, full: bool, reason: str | None) -> None:
     """The whole contest's 台账: every entry, its status, rounds, votes and award."""
-    _run_export("ledger", slug, fmt, output, full, reason)
+    _run_export("ledger", ref, fmt, output, full, reason)
 
 
 def register_cli(app: Flask) -> None:

@@ -28,6 +28,8 @@ INDEX_WIDTH = 6
 LONGTEXT_MIN_WIDTH = 40
 FOOTER = "&C第 &P 页 共 &N 页"
 NOTE_LINE_HEIGHT = 16  # points per wrapped line of a note row
+ROW_LINE_HEIGHT = 15  # points per wrapped line of a data row (Excel's default row is one line, 15)
+MAX_ROW_HEIGHT = 409  # Excel's limit, in points
 
 
 class Column(NamedTuple):
@@ -45,10 +47,24 @@ def _check_row(columns: Sequence[Column], number: int, values: Sequence) -> None
         raise ValueError(f"row {number} has {len(values)} cells, expected {len(columns)}")
 
 
+def _line_count(text: str, width: float) -> int:
+    """Lines `text` wraps to in a column `width` characters wide (CJK counts double)."""
+    units = [sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")]
+    return sum(max(1, math.ceil(u / max(width, 1))) for u in units)
+
+
 def _note_height(note: str, width: float) -> float:
     """Row height for a wrapped note; constant-memory mode cannot autofit."""
-    units = [sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in note.split("\n")]
-    return NOTE_LINE_HEIGHT * sum(max(1, math.ceil(u / width)) for u in units)
+    return NOTE_LINE_HEIGHT * _line_count(note, width)
+
+
+def _row_height(values: Sequence, widths: Sequence[float]) -> float | None:
+    """Height for a data row whose text wraps, None for one line. Neither
+    XlsxWriter nor LibreOffice grows a row: without it the second line prints
+    over the next rows. A cell holds about width - 1 characters (its padding)."""
+    lines = max((_line_count(as_text(v), w - 1) for v, w in zip(values, widths, strict=True)
+                 if v is not None and not is_number(v)), default=1)
+    return min(ROW_LINE_HEIGHT * lines, MAX_ROW_HEIGHT) if lines > 1 else None
 
 
 def _merged(sheet: Worksheet, row: int, first: int, last: int, text: str, fmt: Format) -> None:
@@ -139,6 +155,8 @@ def write_xlsx(
         count = 0
         for count, values in enumerate(rows, 1):
             _check_row(columns, count, values)
+            if height := _row_height(values, widths):
+                sheet.set_row(header + count, height)
             sheet.write_number(header + count, 0, count, fmt["text"])
             for col, (value, cell_format) in enumerate(zip(values, formats, strict=True), 1):
                 _write_cell(sheet, header + count, col, value, cell_format)

@@ -14,13 +14,14 @@ from typing import NamedTuple
 
 from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import policies
 from ..exports.cells import mask_phone
 from ..exports.pdf import RecommendationForm, write_recommendation_pdf
 from ..exports.sheets import Column, write_csv, write_xlsx
+from ..exports.works import text_work
 from ..extensions import db
 from ..file_store import storage
 from ..labels import ENTRY_STATUS_LABELS
@@ -35,6 +36,7 @@ from .unit_of_work import writes
 FORMATS = ("xlsx", "csv", "pdf", "zip")
 LEDGER_FORMATS = ("xlsx", "csv")
 CHUNK = 1024 * 1024
+NO_ROWS = "无符合条件的作品。"   # stated in a file with no rows, so an empty sheet is not taken for a fault
 
 
 class Exported(NamedTuple):
@@ -134,8 +136,14 @@ def _safe_name(text: str, limit: int = 60) -> str:
 WORK_ROLES = frozenset({"image", "photo", "video", "audio", "h5_package"})
 
 
+def _work_header(item: _Recommended) -> list[tuple[str, str]]:
+    e = item.entry
+    return [("作品名称", e.title), ("作者", results.authors_line(e)), ("报名编号", e.number or ""),
+            ("组别", item.category), ("报送单位", e.unit.name if e.unit else "")]
+
+
 def _works(picked: list[_Recommended], documents: bool) -> Iterator[tuple[str, object]]:
-    """(name in the archive, asset or story text) for every recommended work.
+    """(name in the archive, asset or the text work's bytes) for every recommended work.
     A nomination's supporting documents carry phone and ID numbers: only with
     `documents` (unmasked data asked for, with a reason)."""
     for item in picked:
@@ -143,7 +151,7 @@ def _works(picked: list[_Recommended], documents: bool) -> Iterator[tuple[str, o
         base = f"{item.serial:03d}_{_safe_name(e.number or '')}_{_safe_name(e.title)}"
         files = [a for a in e.assets if a.role in WORK_ROLES or documents and a.role == "document"]
         if e.body:
-            yield f"{base}.txt", plain_text(e.body)
+            yield f"{base}.txt", text_work(_work_header(item), e.body)
         for n, asset in enumerate(files, start=1):
             suffix = Path(asset.original_name).suffix.lower()[1:]
             ext = f".{_safe_name(suffix, 10)}" if suffix else ""
@@ -154,12 +162,12 @@ def _write_zip(target, picked: list[_Recommended], readme: str, documents: bool)
     """Each work copied in chunks straight into the archive: never held whole
     in memory. 000_说明.txt first: the list's title, the scoring rule and each work's file."""
     works = list(_works(picked, documents))
-    index = "\n".join(name for name, _item in works)
+    index = "\n".join(name for name, _item in works) or NO_ROWS
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         archive.writestr("000_说明.txt", f"{readme}\n{index}\n".encode())
         for name, item in works:
-            if isinstance(item, str):
-                archive.writestr(name, item.encode("utf-8"))
+            if isinstance(item, bytes):
+                archive.writestr(name, item)
                 continue
             with storage().open(item.storage_key) as source, archive.open(name, "w", force_zip64=True) as dest:
                 while chunk := source.read(CHUNK):
@@ -186,14 +194,15 @@ def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str
     formula = results.formula_text(settings)
     rounds, scores = _round_scores(contest)
     title = _("%(contest)s: entries recommended to the provincial selection", contest=contest.title)
+    notes = [formula] if picked else [formula, NO_ROWS]
     if fmt == "xlsx":
         rows = write_xlsx(str(path), title=title, unit=_issuer(contest), date=_today(),
                           columns=_recommended_columns(rounds),
-                          rows=_recommended_rows(picked, rounds, scores, full), notes=[formula])
+                          rows=_recommended_rows(picked, rounds, scores, full), notes=notes)
     elif fmt == "csv":
         with open(path, "wb") as f:
             rows = write_csv(f, columns=_recommended_columns(rounds),
-                             rows=_recommended_rows(picked, rounds, scores, full), notes=[formula])
+                             rows=_recommended_rows(picked, rounds, scores, full), notes=notes)
     elif fmt == "pdf":
         forms = [RecommendationForm(
             serial=i.serial, number=i.entry.number or "", category=i.category, title=i.entry.title,
@@ -246,6 +255,12 @@ def _ledger_rows(contest: Contest, rounds: list[Round], scores: dict, full: bool
                _("Yes") if ranked and ranked.recommended else ""]
 
 
+def numbered_count(contest: Contest) -> int:
+    """The entries the 台账 lists: every one that has a 报名编号."""
+    return db.session.scalar(select(func.count()).select_from(Entry).where(
+        Entry.contest_id == contest.id, Entry.number.is_not(None))) or 0
+
+
 def export_ledger(actor: User | None, contest: Contest, fmt: str, path: str | Path, *, full: bool = False,
                   reason: str | None = None) -> Exported:
     """The whole contest's 台账: every numbered entry with its status, screening
@@ -257,14 +272,15 @@ def export_ledger(actor: User | None, contest: Contest, fmt: str, path: str | Pa
     rounds, scores = _round_scores(contest)
     columns = _ledger_columns(rounds)
     rows = _ledger_rows(contest, rounds, scores, full)
+    notes = [results.formula_text(results.settings_for(contest))]
+    if not numbered_count(contest):
+        notes.append(NO_ROWS)
     if fmt == "xlsx":
         count = write_xlsx(str(path), title=_("%(contest)s: ledger of entries", contest=contest.title),
-                           unit=_issuer(contest), date=_today(), columns=columns, rows=rows,
-                           notes=[results.formula_text(results.settings_for(contest))])
+                           unit=_issuer(contest), date=_today(), columns=columns, rows=rows, notes=notes)
     else:
         with open(path, "wb") as f:
-            count = write_csv(f, columns=columns, rows=rows,
-                              notes=[results.formula_text(results.settings_for(contest))])
+            count = write_csv(f, columns=columns, rows=rows, notes=notes)
     return Exported(count, sha256_of(path))
 
 

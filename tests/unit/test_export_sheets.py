@@ -267,3 +267,17 @@ def test_csv_to_file_stays_open(tmp_path):
         assert not fh.closed
         fh.write(b"#")
     assert (tmp_path / "r.csv").read_bytes() == "\ufeff序号,姓名,票数\r\n1,张三,3\r\n2,,7\r\n#".encode()
+
+
+def test_wrapped_rows_get_the_height_of_their_lines(tmp_path):
+    # A long-text column is at least 40 wide: about 19 Chinese characters a line, so 63 take 4 lines.
+    long_title = "争做中国好网民" * 9 + "故事"
+    columns = [Column("报名编号", 16), Column("作品名称", 28, "longtext"), Column("得分", 10, "number")]
+    rows = [["ZNL26-A-0001", "短标题", 90.0], ["ZNL26-A-0002", long_title, 88.5], ["ZNL26-A-0003", "长" * 40_000, 1]]
+    export(tmp_path / "r.xlsx", columns=columns, rows=rows)
+    book, ws = load(tmp_path / "r.xlsx")
+    assert ws["C5"].value == long_title
+    assert ws.row_dimensions[4].height is None   # one line: Excel's default height
+    assert ws.row_dimensions[5].height >= 15 * 4   # room for every wrapped line
+    assert 400 < ws.row_dimensions[6].height <= 409   # Excel's maximum
+    book.close()

@@ -26,8 +26,9 @@ MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetm
 @require(can_use_console)
 def exports_page(contest_id: int):
     contest = load(Contest, contest_id, can_manage_results)
-    return render_template("organiser/exports/exports.html", contest=contest, kinds=EXPORT_KINDS,
-                           recommended=len(results.recommended_ids(contest)),
+    counts = {"recommended": len(results.recommended_ids(contest)), "ledger": exports.numbered_count(contest)}
+    return render_template("organiser/exports/exports.html", contest=contest, kinds=EXPORT_KINDS, counts=counts,
+                           recommended=counts["recommended"],
                            may_unmask=can_export_personal_data(current_user, contest), form=ConfirmForm())
 
 
