@@ -36,6 +36,12 @@ def _entry(entry_id: int, check=can_view_entry) -> Entry:
     return load(Entry, entry_id, check, visible=can_view_entry)
 
 
+def _submitting_unit() -> Unit | None:
+    """The unit a unit administrator submits for (the first, if several)."""
+    unit_ids = unit_admin_units(current_user)
+    return db.session.get(Unit, min(unit_ids)) if unit_ids else None
+
+
 @bp.route("/contests/<slug>/enter")
 @login_required
 def choose(slug: str):
@@ -43,11 +49,15 @@ def choose(slug: str):
     if contest is None or not can_view_contest(current_user, contest):
         abort(404)
     user = current_user._get_current_object()
-    unit_ids = unit_admin_units(user)
+    unit = _submitting_unit()
     problem = entries.eligibility_problem(user, contest)
     held = {c.id: entries.entries_held(user, c) for c in contest.categories}
+    # The quota a unit shares with its members: shown before it is hit.
+    quota_unit = unit or user.unit
+    unit_held = {c.id: entries.unit_entries_held(quota_unit, c) for c in contest.categories} if quota_unit else {}
     return render_template("entrant/choose.html", contest=contest, problem=problem, held=held,
-                           can_submit_for_unit=bool(unit_ids), form=StartForm(),
+                           unit=unit, quota_unit=quota_unit, unit_held=unit_held,
+                           can_submit_for_unit=unit is not None, form=StartForm(),
                            needs_birth_date=user.birth_date is None and (contest.min_age or contest.max_age),
                            open_now=contests.phase(contest) == "collecting")
 
@@ -64,10 +74,9 @@ def start(slug: str):
         abort(400)
     unit = None
     if form.on_behalf.data:
-        unit_ids = unit_admin_units(current_user)
-        if not unit_ids:
+        unit = _submitting_unit()
+        if unit is None:
             abort(403)
-        unit = db.session.get(Unit, min(unit_ids))
     authors = [a for a in (form.authors.data or "").replace("，", ",").replace("、", ",").split(",")]
     with saving() as outcome:
         entry = entries.start_entry(current_user, category, on_behalf_unit=unit, authors=authors)

@@ -51,7 +51,7 @@ CONTEST_FIELDS = (
 )
 CATEGORY_FIELDS = (
     "code", "name", "kind", "description", "position", "min_chars", "max_chars",
-    "max_files", "max_file_mb", "max_duration_s", "recommend_quota",
+    "max_files", "max_file_mb", "max_duration_s", "recommend_quota", "unit_quota",
 )
 
 
@@ -238,7 +238,7 @@ def save_category(
     if data.get("kind") not in ENTRY_KINDS:
         errors["kind"] = _("Please choose an entry kind.")
     for name in ("min_chars", "max_chars", "max_files", "max_file_mb", "max_duration_s",
-                 "recommend_quota"):
+                 "recommend_quota", "unit_quota"):
         value = data.get(name)
         if value is not None and value < 0:
             errors[name] = _("Please enter a positive number.")

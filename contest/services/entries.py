@@ -82,28 +82,40 @@ def _counted(stmt):
 
 
 def entries_held(owner: User, category: Category, exclude: Entry | None = None) -> int:
-    stmt = select(func.count(Entry.id)).where(Entry.owner_id == owner.id, Entry.category_id == category.id)
+    """The owner's own entries in the category (not those sent for a unit's authors)."""
+    stmt = select(func.count(Entry.id)).where(Entry.owner_id == owner.id, Entry.category_id == category.id,
+                                              Entry.on_behalf.is_(False))
     if exclude is not None:
         stmt = stmt.where(Entry.id != exclude.id)
     return _counted(stmt)
 
 
 def unit_entries_held(unit: Unit, category: Category, exclude: Entry | None = None) -> int:
-    stmt = select(func.count(Entry.id)).where(Entry.unit_id == unit.id, Entry.category_id == category.id,
-                                              Entry.on_behalf.is_(True))
+    """What counts against the unit's quota: every entry that carries the unit's
+    name, whether its administrator sent it for named authors or a member sent it."""
+    stmt = select(func.count(Entry.id)).where(Entry.unit_id == unit.id, Entry.category_id == category.id)
     if exclude is not None:
         stmt = stmt.where(Entry.id != exclude.id)
     return _counted(stmt)
 
 
-def _check_limits(owner: User, category: Category, on_behalf_unit: Unit | None,
+def _lock(model, row_id: int) -> None:
+    # Two submitters counting at once would both see room for one more: the
+    # count is taken under a row lock (PostgreSQL; SQLite writers are serialised).
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def _check_limits(owner: User, category: Category, unit: Unit | None, *, on_behalf: bool,
                   exclude: Entry | None = None) -> None:
-    contest = category.contest
-    if on_behalf_unit is not None:
-        quota = category.unit_quota
-        if quota is not None and unit_entries_held(on_behalf_unit, category, exclude) >= quota:
+    quota = category.unit_quota
+    if unit is not None and quota is not None:
+        _lock(Unit, unit.id)
+        if unit_entries_held(unit, category, exclude) >= quota:
             raise ServiceError(_("Your unit has used its quota of %(n)d entries in this category.", n=quota))
+    if on_behalf:
         return
+    contest = category.contest
+    _lock(User, owner.id)
     if entries_held(owner, category, exclude) >= contest.entries_per_entrant:
         raise ServiceError(_("You may enter at most %(n)d entries in this category.",
                              n=contest.entries_per_entrant))
@@ -123,8 +135,8 @@ def start_entry(user: User, category: Category, *, on_behalf_unit: Unit | None =
                                   now=now)
     if problem:
         raise ServiceError(problem)
-    _check_limits(user, category, on_behalf_unit)
     unit = on_behalf_unit or user.unit
+    _check_limits(user, category, unit, on_behalf=on_behalf_unit is not None)
     entry = Entry(contest=contest, category=category, owner=user, unit=unit,
                   on_behalf=on_behalf_unit is not None,
                   district=(unit.district if on_behalf_unit and unit else user.district) or None)
@@ -296,7 +308,7 @@ def submit_entry(actor: User, entry: Entry, *, pledge: bool, licence: bool, ip: 
     problem = eligibility_problem(owner, entry.contest, unit=entry.unit, on_behalf=on_behalf, now=now)
     if problem:
         raise ServiceError(problem)
-    _check_limits(owner, entry.category, entry.unit if on_behalf else None, exclude=entry)
+    _check_limits(owner, entry.category, entry.unit, on_behalf=on_behalf, exclude=entry)
 
     old = entry.status
     if entry.number is None:

@@ -30,7 +30,8 @@ def unit_entries():
     for programme in current_programmes():
         for contest in programme.contests:
             categories.update(c for c in contest.categories if c.unit_quota)
+    # This year's contests first; a 2020 and a 2026 contest may share a title.
     quotas = sorted(
         ((c, unit, entries.unit_entries_held(unit, c)) for c in categories for unit in units),
-        key=lambda row: (row[0].contest_id, row[0].position))
+        key=lambda row: (-row[0].contest.programme.year, row[0].contest_id, row[0].position, row[1].id))
     return render_template("unit/entries.html", units=units, rows=rows, quotas=quotas)

@@ -58,3 +58,6 @@ class CategoryForm(FlaskForm):
     max_file_mb = count_field(_l("Maximum file size (MB)"))
     max_duration_s = count_field(_l("Maximum duration (seconds)"))
     recommend_quota = count_field(_l("Recommendation quota"))
+    unit_quota = count_field(_l("Entries per submitting unit"),
+                             description=_l("How many entries one unit may send in this category; "
+                                            "empty: no limit."))
