@@ -112,15 +112,17 @@ def ranks(scores: Mapping[object, float], places: int = 6) -> dict[object, int]:
 
 
 def robustness(totals: Totals, cut: int) -> dict[object, dict]:
-    """Each entry's rank under every method, and whether it falls inside the
-    top `cut` under some methods but not others (its advancement would change
-    with the method)."""
-    by_method = {m: ranks(aggregate(totals, m)) for m in METHODS}
+    """Each entry's score and rank under every method, and whether it falls
+    inside the top `cut` under some methods but not others (its advancement
+    would change with the method)."""
+    scores = {m: aggregate(totals, m) for m in METHODS}
+    by_method = {m: ranks(s) for m, s in scores.items()}
     out = {}
     for entry in totals:
         entry_ranks = {m: r.get(entry) for m, r in by_method.items()}
         inside = {m for m, r in entry_ranks.items() if r is not None and r <= cut}
-        out[entry] = {"ranks": entry_ranks, "unstable": 0 < len(inside) < len(METHODS)}
+        out[entry] = {"ranks": entry_ranks, "scores": {m: s.get(entry) for m, s in scores.items()},
+                      "unstable": 0 < len(inside) < len(METHODS)}
     return out
 
 
@@ -200,7 +202,9 @@ def by_category(rows: list[dict]) -> dict[int, list[dict]]:
 def apply_advancement_rule(rows: list[dict], rule: str, value: float | None) -> None:
     """Set row["advance"] under a round's rule (top_n, top_percent, min_score
     or manual), per category; ties at the cut all advance, and are marked
-    row["tied_at_cut"]. A decision by hand (a reason given) stands."""
+    row["tied_at_cut"]. A decision by hand (a reason given) stands and is
+    marked row["by_hand"]: it takes none of the rule's places and is never
+    called a tie (an entry let through below the cut is not 并列)."""
     value = float(value or 0)
     for cat_rows in by_category(rows).values():
         if rule == "top_n":
@@ -211,19 +215,20 @@ def apply_advancement_rule(rows: list[dict], rule: str, value: float | None) -> 
             places = None
         for row in cat_rows:
             re = row["round_entry"]
-            if re.decision_reason or rule == "manual":
-                row["advance"] = re.advanced   # decided by hand (None: not yet)
-            elif row["score"] is None:
-                row["advance"] = False
+            if row["score"] is None or rule == "manual":
+                by_rule = False if row["score"] is None else None
             elif rule == "min_score":
                 # rounded like ranks, so 59.999999999999986 reaches a cut of 60
-                row["advance"] = round(row["score"], 6) >= value
+                by_rule = round(row["score"], 6) >= value
             else:
-                row["advance"] = row["rank"] <= places
-        # Ties at the cut: more advance than there are places, all on the last rank.
+                by_rule = row["rank"] <= places
+            row["by_hand"] = bool(re.decision_reason) or rule == "manual"
+            row["advance"] = re.advanced if row["by_hand"] else by_rule   # by hand: None while undecided
+            row["by_rule"], row["tied_at_cut"] = by_rule, False
+        # Ties at the cut: the rule lets more through than there are places, all on the last rank.
         if places:
-            inside = [r for r in cat_rows if r["advance"] and r["rank"] is not None]
+            inside = [r for r in cat_rows if r["by_rule"] and r["rank"] is not None]
             if len(inside) > places:
                 last = max(r["rank"] for r in inside)
                 for r in inside:
-                    r["tied_at_cut"] = r["rank"] == last
+                    r["tied_at_cut"] = r["rank"] == last and not r["by_hand"]

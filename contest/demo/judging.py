@@ -80,7 +80,7 @@ def seed_results(programme: Programme, now: datetime) -> None:
                 or results.judging_round(contest) is None:
             continue
         results.save_settings(organiser, contest, {
-            "judge_weight": "1", "vote_weight": "0", "vote_mapping": "rank", "round_id": None,
+            "vote_weight": str(contest.vote_weight), "vote_mapping": "rank", "round_id": None,
             "award_counts": {str(c.id): {"first": 1, "second": 1, "third": 1} for c in contest.categories}})
         ranking = results.ranking(contest)
         for cat in contest.categories:

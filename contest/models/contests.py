@@ -73,6 +73,8 @@ class Contest(db.Model):
     publicity_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
     publicity_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     results_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 公示联系电话: printed on the 公示 notice for objections.
+    publicity_phone: Mapped[str] = mapped_column(String(40), default="")
 
     # Limits and voting
     entries_per_entrant: Mapped[int] = mapped_column(default=1)  # per category

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -18,19 +18,32 @@ VOTE_MAPPINGS = ("rank", "log")
 
 
 class ResultSettings(db.Model):
-    """final = judge_weight × judge score + vote_weight × vote score (0–100)."""
+    """final = judge_weight × judge score + vote_weight × vote score (0–100).
+    The weights are not stored here: the vote's share is the one the contest
+    announced (Contest.vote_weight, in per cent), so the two never disagree."""
     __tablename__ = "result_settings"
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), primary_key=True)
     # The judging round whose scores count; None: the contest's last finalised round.
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
-    judge_weight: Mapped[float] = mapped_column(Float, default=1.0)
-    vote_weight: Mapped[float] = mapped_column(Float, default=0.0)
     vote_mapping: Mapped[str] = mapped_column(String(10), default="rank")
     # {"<category id>": {"first": n, "second": n, "third": n, "merit": n}}
     award_counts: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     contest: Mapped[Contest] = relationship()
+
+    @property
+    def vote_percent(self) -> int:
+        """The announced share of the vote; none while the contest has no public vote."""
+        return self.contest.vote_weight if self.contest.voting_enabled else 0
+
+    @property
+    def vote_weight(self) -> float:
+        return self.vote_percent / 100
+
+    @property
+    def judge_weight(self) -> float:
+        return (100 - self.vote_percent) / 100
 
 
 class ResultDecision(db.Model):

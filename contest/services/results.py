@@ -3,7 +3,6 @@ vote, ranked per category with a stated tie-break; the organiser's award
 levels and recommendations to the provincial selection, each audited."""
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 from flask_babel import gettext as _
@@ -43,10 +42,10 @@ def authors_line(entry: Entry) -> str:
 
 
 def settings_for(contest: Contest) -> ResultSettings:
-    """The contest's settings, or the defaults (judging alone) until saved."""
+    """The contest's settings, or the defaults until saved; either way the
+    vote counts with the weight the contest announced."""
     found = db.session.get(ResultSettings, contest.id)
-    return found or ResultSettings(contest_id=contest.id, judge_weight=1.0, vote_weight=0.0, vote_mapping="rank",
-                                   award_counts={})
+    return found or ResultSettings(contest_id=contest.id, contest=contest, vote_mapping="rank", award_counts={})
 
 
 def finalised_rounds(contest: Contest) -> list[Round]:
@@ -83,31 +82,23 @@ def lock(contest: Contest) -> None:
     db.session.execute(select(Contest.id).where(Contest.id == contest.id).with_for_update())
 
 
-def _number(raw, field: str, errors: dict, *, upper: float | None = None) -> float | None:
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        value = math.nan
-    if not math.isfinite(value):
-        errors[field] = _("Please enter a number.")
+def _percent(raw, errors: dict) -> int | None:
+    text = str(raw if raw is not None else "").strip()
+    if not text.isdigit() or not 0 <= int(text) <= 100:
+        errors["vote_weight"] = _("Please enter a whole number from 0 to 100.")
         return None
-    if value < 0 or (upper is not None and value > upper):
-        errors[field] = _("Please enter a number between 0 and %(n)s.", n=upper if upper is not None else "∞")
-        return None
-    return value
+    return int(text)
 
 
 @writes
 def save_settings(actor: User, contest: Contest, data: dict) -> ResultSettings:
-    """data: judge_weight, vote_weight, vote_mapping, round_id (or None) and
+    """data: vote_weight (per cent: the contest's announced share of the vote,
+    changed here for the contest itself), vote_mapping, round_id (or None) and
     award_counts {category id: {level: n}}."""
     lock(contest)
     require_unpublished(contest)
     errors: dict[str, str] = {}
-    judge_weight = _number(data.get("judge_weight"), "judge_weight", errors, upper=1)
-    vote_weight = _number(data.get("vote_weight"), "vote_weight", errors, upper=1)
-    if judge_weight is not None and vote_weight is not None and judge_weight + vote_weight <= 0:
-        errors["judge_weight"] = _("At least one weight must be above 0.")
+    vote_weight = _percent(data.get("vote_weight"), errors)
     mapping = data.get("vote_mapping")
     if mapping not in VOTE_MAPPINGS:
         errors["vote_mapping"] = _("Please choose how votes become a score.")
@@ -132,13 +123,14 @@ def save_settings(actor: User, contest: Contest, data: dict) -> ResultSettings:
         counts[str(cat_id)] = row
     if errors:
         raise ValidationErrors(errors)
-    settings = db.session.get(ResultSettings, contest.id) or ResultSettings(contest_id=contest.id)
-    settings.judge_weight, settings.vote_weight, settings.vote_mapping = judge_weight, vote_weight, mapping
-    settings.round_id, settings.award_counts = round_id, counts
+    before = contest.vote_weight
+    contest.vote_weight = vote_weight
+    settings = db.session.get(ResultSettings, contest.id) or ResultSettings(contest_id=contest.id, contest=contest)
+    settings.vote_mapping, settings.round_id, settings.award_counts = mapping, round_id, counts
     db.session.add(settings)
     db.session.flush()
     audit.record(actor, "results.settings", contest, details={
-        "judge_weight": judge_weight, "vote_weight": vote_weight, "vote_mapping": mapping, "round": round_id,
+        "vote_weight": {"from": before, "to": vote_weight}, "vote_mapping": mapping, "round": round_id,
         "award_counts": counts})
     return settings
 
@@ -146,12 +138,11 @@ def save_settings(actor: User, contest: Contest, data: dict) -> ResultSettings:
 def formula_text(settings: ResultSettings) -> str:
     """The formula, weights and tie-break rule, as shown on the page and in every export."""
     mapping = _("by rank within the category") if settings.vote_mapping == "rank" else _("on a log scale")
-    if settings.vote_weight:
-        formula = _("Final score = %(wj).2f × judges' score + %(wv).2f × public vote score (votes mapped to 0–100 "
-                    "%(mapping)s).", wj=settings.judge_weight, wv=settings.vote_weight, mapping=mapping)
+    if settings.vote_percent:
+        formula = _("Final score = judges' score × %(wj)d%% + public vote score × %(wv)d%% (votes mapped to 0–100 "
+                    "%(mapping)s).", wj=100 - settings.vote_percent, wv=settings.vote_percent, mapping=mapping)
     else:
-        formula = _("Final score = %(wj).2f × judges' score (the public vote does not count).",
-                    wj=settings.judge_weight)
+        formula = _("Final score = judges' score × %(wj)d%% (the public vote does not count).", wj=100)
     return formula + " " + _("Ties: the higher judges' score first, then more valid votes; entries equal on all "
                              "three share the place.")
 

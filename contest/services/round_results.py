@@ -130,14 +130,16 @@ def results_table(rnd: Round) -> list[dict]:
 def method_ranks(rnd: Round) -> dict:
     """Each entry's rank under every method, and whether its advancement would
     change with the method (the robustness view), each category against its
-    own number of places under the round's rule."""
+    own number of places under the round's rule (entries let through by
+    hand take none of them)."""
     def compute():
         table = results_table(rnd)
         _items, by_entry = _read(rnd)
         stability: dict = {}
         with _collector_paused():
             for cat_rows in scoring.by_category(table).values():
-                places = max(1, sum(1 for r in cat_rows if r["advance"]))
+                places = max(1, sum(1 for r in cat_rows
+                                     if (r["advance"] if r["by_rule"] is None else r["by_rule"])))
                 stability.update(scoring.robustness(
                     {r["entry"].id: by_entry[r["entry"].id] for r in cat_rows if r["entry"].id in by_entry},
                     places))

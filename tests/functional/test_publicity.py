@@ -229,6 +229,6 @@ def test_publicity_needs_a_published_contest_and_a_closed_vote_when_votes_count(
     with pytest.raises(ServiceError, match="活动"):
         publicity.publish_publicity(organiser, contest, 7)
     contest.published = True
-    results.save_settings(organiser, contest, {"judge_weight": "0.7", "vote_weight": "0.3", "vote_mapping": "rank"})
+    results.save_settings(organiser, contest, {"vote_weight": "30", "vote_mapping": "rank"})
     with pytest.raises(ServiceError, match="网络投票"):   # the voting fixture's vote is still open
         publicity.publish_publicity(organiser, contest, 7)

@@ -1,10 +1,11 @@
 """The final ranking (judging blended with the vote), awards and
 recommendations: through the service and the organiser's page."""
 import pytest
-from sqlalchemy import select
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
 
 from contest.extensions import db
-from contest.models import AuditEvent, ResultDecision, Round, RoundEntry
+from contest.models import AuditEvent, Contest, ResultDecision, Round, RoundEntry
 from contest.services import results, votes
 from contest.services.errors import ServiceError, ValidationErrors
 from tests import factories
@@ -45,32 +46,52 @@ def test_judging_alone_ranks_by_the_judges_score_and_says_so(ranked):
     # equal judges' scores: more votes first (80 with 3 votes before 80 with 1)
     assert [r.rank for r in rows] == [1, 2, 3, 4]
     text = results.formula_text(results.settings_for(contest))
-    assert "1.00" in text and "并列" in text
+    assert "× 100%" in text and "网络投票不计入" in text and "并列" in text
 
 
-def test_the_vote_blends_in_with_its_weight(ranked, world):
+def test_the_contests_announced_vote_weight_counts_without_saving_anything(ranked):
     contest, story, _rnd = ranked
-    results.save_settings(world.users["organiser"], contest, {
-        "judge_weight": "0.6", "vote_weight": "0.4", "vote_mapping": "rank", "round_id": None, "award_counts": {}})
+    contest.vote_weight = 20   # announced on the contest form: 网络投票在总成绩中的权重（%）
+    db.session.commit()
     rows = {r.entry_id: r for r in _order(contest)}
     # votes 0, 3, 1, 0 -> distinct counts 0, 1, 3 -> 0, 50, 100, 0
+    assert rows[story[1].id].final == pytest.approx(0.8 * 80 + 0.2 * 100)
+    assert rows[story[2].id].final == pytest.approx(0.8 * 80 + 0.2 * 50)
+    assert rows[story[0].id].final == pytest.approx(0.8 * 90)
+    text = results.formula_text(results.settings_for(contest))
+    assert "专家评审得分 × 80% + 网络投票得分 × 20%" in text
+    contest.voting_enabled = False   # no public vote: the judges alone, whatever the figure
+    assert results.settings_for(contest).vote_weight == 0
+
+
+def test_the_weight_changed_on_the_results_page_is_the_contests(ranked, world):
+    contest, story, _rnd = ranked
+    contest.vote_weight = 20
+    results.save_settings(world.users["organiser"], contest, {
+        "vote_weight": "40", "vote_mapping": "rank", "round_id": None, "award_counts": {}})
+    db.session.commit()
+    db.session.expire_all()
+    assert contest.vote_weight == 40   # one setting: the contest's announced figure follows
+    rows = {r.entry_id: r for r in _order(contest)}
     assert rows[story[1].id].final == pytest.approx(0.6 * 80 + 0.4 * 100)
     assert rows[story[0].id].final == pytest.approx(0.6 * 90)
     # story 1 (80, three votes: 88) and story 2 (80, one vote: 68) against story 0 (90, none: 54)
     assert [r.entry_id for r in _order(contest)] == [story[1].id, story[2].id, story[0].id, story[3].id]
-    assert "0.40" in results.formula_text(results.settings_for(contest))
+    assert "× 40%" in results.formula_text(results.settings_for(contest))
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "results.settings")).one()
-    assert event.details["vote_weight"] == 0.4
+    assert event.details["vote_weight"] == {"from": 20, "to": 40}
 
 
 def test_bad_settings_are_refused_and_nothing_is_saved(ranked, world):
     contest, _story, _rnd = ranked
+    contest.vote_weight = 20
+    db.session.commit()
     with pytest.raises(ValidationErrors) as refused:
         results.save_settings(world.users["organiser"], contest, {
-            "judge_weight": "0", "vote_weight": "-1", "vote_mapping": "dice", "round_id": 999999})
+            "vote_weight": "-1", "vote_mapping": "dice", "round_id": 999999})
     assert set(refused.value.errors) == {"vote_weight", "vote_mapping", "round_id"}
     db.session.rollback()
-    assert results.settings_for(contest).vote_weight == 0.0
+    assert contest.vote_weight == 20 and results.settings_for(contest).vote_weight == 0.2
 
 
 def test_withdrawn_or_unscored_entries_are_not_ranked(ranked):
@@ -87,7 +108,7 @@ def test_awards_are_suggested_applied_and_changed_by_hand_with_an_audit_trail(ra
     contest, story, _rnd = ranked
     organiser = world.users["organiser"]
     results.save_settings(organiser, contest, {
-        "judge_weight": "1", "vote_weight": "0", "vote_mapping": "rank",
+        "vote_weight": "0", "vote_mapping": "rank",
         "award_counts": {str(world.category.id): {"first": 1, "second": 1, "third": 1}}})
     assert [r.suggested for r in _order(contest)] == ["first", "second", "third", None]
     assert results.apply_suggestions(organiser, contest, world.category) == 3
@@ -129,7 +150,8 @@ def test_the_organisers_page_shows_the_formula_and_the_ranking_and_saves_decisio
     login(client, world.users["organiser"])
     url = f"/console/contests/{contest.id}/results"
     html = client.get(url).get_data(as_text=True)
-    assert "最终得分 = 1.00 × 专家评审得分" in html and story[0].number in html and "终评" in html
+    assert "最终得分 = 专家评审得分 × 100%" in html and story[0].number in html and "终评" in html
+    assert "网络投票在总成绩中的权重（%）" in html and 'name="vote_weight"' in html and 'max="100"' in html
     token = csrf_token(client, url)
     r = client.post(f"{url}/{story[1].id}/recommend",
                     data={"csrf_token": token, "recommended": "1", "reason": "<script>x</script>好作品"})
@@ -137,10 +159,15 @@ def test_the_organisers_page_shows_the_formula_and_the_ranking_and_saves_decisio
     html = client.get(url).get_data(as_text=True)
     assert "&lt;script&gt;x&lt;/script&gt;好作品" in html and "<script>x" not in html
     assert "已推荐参加省级评选：1 件" in html
-    r = client.post(f"{url}/settings", data={"csrf_token": token, "judge_weight": "2", "vote_weight": "0",
+    r = client.post(f"{url}/settings", data={"csrf_token": token, "vote_weight": "0.2",
                                             "vote_mapping": "rank"}, follow_redirects=True)
-    assert "0 到 1" in r.get_data(as_text=True)
+    assert "请输入0至100之间的整数" in r.get_data(as_text=True)
     assert results.settings_for(contest).judge_weight == 1.0
+    r = client.post(f"{url}/settings", data={"csrf_token": token, "vote_weight": "25", "vote_mapping": "rank"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert contest.vote_weight == 25
+    assert "专家评审得分 × 75% + 网络投票得分 × 25%" in client.get(url).get_data(as_text=True)
 
 
 def test_another_units_organiser_cannot_see_or_decide(ranked, world, client):
@@ -192,16 +219,16 @@ def test_numbers_that_are_not_numbers_are_refused(ranked, world):
     contest, _story, _rnd = ranked
     with pytest.raises(ValidationErrors) as refused:
         results.save_settings(world.users["organiser"], contest, {
-            "judge_weight": "nan", "vote_weight": "inf", "vote_mapping": "rank",
+            "vote_weight": "inf", "vote_mapping": "rank",
             "award_counts": {str(world.category.id): {"first": "abc", "second": "3.5", "third": "2"}}})
-    assert set(refused.value.errors) == {"judge_weight", "vote_weight", f"award_{world.category.id}_first",
+    assert set(refused.value.errors) == {"vote_weight", f"award_{world.category.id}_first",
                                          f"award_{world.category.id}_second"}
 
 
 def test_the_page_counts_each_level_against_its_planned_number(ranked, world, client):
     contest, story, _rnd = ranked
     organiser = world.users["organiser"]
-    results.save_settings(organiser, contest, {"judge_weight": "1", "vote_weight": "0", "vote_mapping": "rank",
+    results.save_settings(organiser, contest, {"vote_weight": "0", "vote_mapping": "rank",
                                                "award_counts": {str(world.category.id): {"first": 1, "second": 2}}})
     results.set_award(organiser, contest, story[0], "first")
     results.set_award(organiser, contest, story[1], "first")
@@ -211,3 +238,19 @@ def test_the_page_counts_each_level_against_its_planned_number(ranked, world, cl
     assert '<span class="warn">一等奖：已定 2 件，名额 1 件</span>' in html
     assert '<span class="warn">二等奖：已定 0 件，名额 2 件</span>' in html
     assert "<span>三等奖：已定 0 件，名额 0 件" in html
+
+
+def test_the_migration_makes_a_vote_weight_saved_on_the_results_page_the_contests(ranked):
+    contest, _story, _rnd = ranked
+    contest.vote_weight = 20
+    db.session.commit()
+    contest_id = contest.id
+    db.session.remove()
+    downgrade(revision="0008_publicity")
+    db.session.execute(text("INSERT INTO result_settings (contest_id, judge_weight, vote_weight, vote_mapping, "
+                            "award_counts, updated_at) VALUES (:c, 0.9, 0.6, 'rank', '{}', CURRENT_TIMESTAMP)"),
+                       {"c": contest_id})
+    db.session.commit()
+    db.session.remove()
+    upgrade()
+    assert db.session.get(Contest, contest_id).vote_weight == 40   # 0.6 of 1.5: the ranking it gave stays

@@ -190,10 +190,14 @@ def round_results(round_id: int):
     by_method = request.args.get("view") == "methods"
     stability = method_ranks(rnd) if by_method else {}
     sort = request.args.get("sort", "rank")
+    # Categories compete separately: the table is grouped by category (in the contest's order), sorted within.
+    categories = {c.id: c for c in rnd.contest.categories}
+    order = {cat_id: i for i, cat_id in enumerate(categories)}
     if sort == "spread":
         rows.sort(key=lambda r: -(r["spread"] or 0))
     elif sort == "number":
         rows.sort(key=lambda r: r["entry"].number or "")
+    rows.sort(key=lambda r: order.get(r["entry"].category_id, len(order)))   # stable: keeps the order within
     page = max(request.args.get("page", 1, type=int), 1)
     per_page = 100
     shown = rows[(page - 1) * per_page: page * per_page]
@@ -201,7 +205,8 @@ def round_results(round_id: int):
         {j for r in shown for j in r["totals"]})))}
     return render_template("organiser/judging/round_results.html", rnd=rnd, rows=shown, total=len(rows), page=page,
                            pages=max(1, -(-len(rows) // per_page)), judges=judges, stability=stability,
-                           labels=_labels(), form=ReasonForm(), sort=sort, by_method=by_method)
+                           labels=_labels(), form=ReasonForm(), sort=sort, by_method=by_method,
+                           categories=categories)
 
 
 @bp.route("/round-entries/<int:round_entry_id>/advance", methods=["POST"])

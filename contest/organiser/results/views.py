@@ -58,7 +58,7 @@ def results_settings(contest_id: int):
     counts = {str(c.id): {lv: request.form.get(f"award_{c.id}_{lv}", "") for lv in AWARD_LEVELS}
               for c in contest.categories}
     return confirm_action(lambda: results.save_settings(current_user, contest, {
-        "judge_weight": request.form.get("judge_weight"), "vote_weight": request.form.get("vote_weight"),
+        "vote_weight": request.form.get("vote_weight"),
         "vote_mapping": request.form.get("vote_mapping"),
         "round_id": request.form.get("round_id", type=int), "award_counts": counts}),
         _("The result settings have been saved."), _back(contest))
