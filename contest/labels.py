@@ -110,3 +110,12 @@ VOTE_RULE_LABELS = {
     "regular_intervals": _l("Machine rhythm"),
     "rapid_multi_entry": _l("Rapid fire"),
 }
+
+
+def number_text(value: float | int | None, places: int = 2) -> str:
+    """A score or count as offices write it: 30 not "30.0", 7.5, 86.33 (at most
+    `places` decimals, no trailing zeros); "" for no value."""
+    if value is None:
+        return ""
+    text = f"{round(float(value), places):.{places}f}".rstrip("0").rstrip(".") if places else f"{value:.0f}"
+    return "0" if text in ("-0", "") else text

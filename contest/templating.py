@@ -1,4 +1,4 @@
-"""What every template can use: policies, labels (contest/labels.py), Shanghai time."""
+"""What every template can use: policies, labels (contest/labels.py), Shanghai time, numbers."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,6 +19,7 @@ from .labels import (
     VOTE_RULE_LABELS,
     VOTE_STATUS_LABELS,
     install_gettext,
+    number_text,
 )
 from .phases import SHANGHAI
 
@@ -52,6 +53,7 @@ def shanghai(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
 def register_template_helpers(app: Flask) -> None:
     install_gettext(_)   # labels are translated in the request's language
     app.add_template_filter(shanghai, "shanghai")
+    app.add_template_filter(number_text, "num")   # 30, not "30.0"
 
     # Globals, so that imported macros see them too.
     app.jinja_env.globals.update(

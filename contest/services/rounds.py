@@ -155,6 +155,26 @@ def add_judge(actor: User, rnd: Round, category: Category, judge: User, max_load
 
 
 @writes
+def add_judges(actor: User, rnd: Round, categories: list[Category], judges: list[User],
+               max_load: int | None = None) -> int:
+    """Put each judge on the panel of each category in one go (a pair already
+    there is left as it is); one audit event per pair added. Returns how many
+    were added."""
+    if not judges:
+        raise ValidationErrors({"judges": _("Please choose at least one judge.")})
+    if not categories:
+        raise ValidationErrors({"categories": _("Please choose at least one category.")})
+    there = {(p.judge_id, p.category_id) for p in rnd.panel}
+    added = 0
+    for judge in judges:
+        for category in categories:
+            if (judge.id, category.id) not in there:
+                add_judge(actor, rnd, category, judge, max_load)
+                added += 1
+    return added
+
+
+@writes
 def remove_judge(actor: User, member: PanelMember) -> None:
     require_state(member.round, "draft")
     rnd = member.round

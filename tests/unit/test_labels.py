@@ -23,3 +23,9 @@ def test_every_code_has_a_label():
     assert set(labels.PHASE_LABELS) == {"upcoming", "collecting", "screening", "voting", "judging",
                                         "reviewing", "publicity", "published"}
     assert set(labels.ENTRY_STATUS_LABELS) == set(labels.ENTRY_STATUS_NEXT)
+
+
+def test_numbers_read_without_a_trailing_point_zero():
+    assert [labels.number_text(v) for v in (30.0, 1.0, 7.5, 86.333, 99.999, 0.0, -0.001)] == [
+        "30", "1", "7.5", "86.33", "100", "0", "0"]
+    assert labels.number_text(None) == "" and labels.number_text(86.5, 0) == "86"

@@ -31,6 +31,8 @@ class CriterionForm(FlaskForm):
 
 
 class PanelForm(FlaskForm):
-    category = SelectField(_l("Category"), coerce=int)
-    judge = SelectField(_l("Judge"), coerce=int)
+    """Several judges onto several categories' panels in one submit."""
+    judges = MultiCheckbox(_l("Judges"), coerce=int)
+    categories = MultiCheckbox(_l("Categories"), coerce=int)
     max_load = IntegerField(_l("Maximum entries (optional)"), validators=[Optional()])
+

@@ -91,22 +91,35 @@ def edit_round(round_id: int):
 
 def _panel_form(rnd: Round) -> PanelForm:
     form = PanelForm()
-    form.category.choices = [(c.id, f"{c.code} {c.name}") for c in rnd.categories]
+    form.categories.choices = [(c.id, f"{c.code} {c.name}") for c in rnd.categories]
     judges = db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-                                .where(RoleGrant.role == "judge").order_by(User.id))
-    form.judge.choices = [(u.id, u.real_name) for u in judges]
+                                .where(RoleGrant.role == "judge").distinct().order_by(User.id))
+    form.judges.choices = [(u.id, u.real_name) for u in judges]
+    if not form.is_submitted():
+        form.categories.data = [c.id for c in rnd.categories]   # the usual case: every category
     return form
+
+
+def _panel_by_judge(rnd: Round) -> list[tuple[User, list[PanelMember]]]:
+    """The panel one line per judge (the conflict menu lists each judge once)."""
+    by_judge: dict[int, list[PanelMember]] = {}
+    for member in sorted(rnd.panel, key=lambda p: (p.category.position, p.category_id)):
+        by_judge.setdefault(member.judge_id, []).append(member)
+    return sorted(((members[0].judge, members) for members in by_judge.values()), key=lambda pair: pair[0].id)
+
+
+def _round_page(rnd: Round, criterion_form: CriterionForm | None = None, status: int = 200):
+    return render_template("organiser/judging/round.html", rnd=rnd, criterion_form=criterion_form or CriterionForm(),
+                           panel_form=_panel_form(rnd), panel=_panel_by_judge(rnd), confirm=ConfirmForm(),
+                           progress=rounds.progress(rnd), by_category=rounds.progress_by_category(rnd),
+                           labels=_labels(), waiting=len(rounds.eligible_entries(rnd)),
+                           self_named=rounds.self_named(rnd) if rnd.blind and status == 200 else []), status
 
 
 @bp.route("/rounds/<int:round_id>")
 @require(can_use_console)
 def round_view(round_id: int):
-    rnd = _round(round_id)
-    return render_template("organiser/judging/round.html", rnd=rnd, criterion_form=CriterionForm(),
-                           panel_form=_panel_form(rnd), confirm=ConfirmForm(), progress=rounds.progress(rnd),
-                           by_category=rounds.progress_by_category(rnd),
-                           labels=_labels(), waiting=len(rounds.eligible_entries(rnd)),
-                           self_named=rounds.self_named(rnd) if rnd.blind else [])
+    return _round_page(_round(round_id))
 
 
 @bp.route("/rounds/<int:round_id>/criteria", methods=["POST"])
@@ -122,10 +135,7 @@ def add_criterion(round_id: int):
         if outcome.ok:
             flash(_("The criterion has been added."), "success")
             return redirect(_back(rnd))
-    return render_template("organiser/judging/round.html", rnd=rnd, criterion_form=form, panel_form=_panel_form(rnd),
-                           confirm=ConfirmForm(), progress=rounds.progress(rnd), labels=_labels(),
-                           by_category=rounds.progress_by_category(rnd),
-                           waiting=len(rounds.eligible_entries(rnd)), self_named=[]), 422
+    return _round_page(rnd, form, 422)
 
 
 @bp.route("/criteria/<int:criterion_id>/delete", methods=["POST"])
@@ -141,9 +151,15 @@ def delete_criterion(criterion_id: int):
 def add_panel_member(round_id: int):
     rnd = _round(round_id)
     form = _panel_form(rnd)
-    return confirm_action(lambda: rounds.add_judge(current_user, rnd, db.session.get(Category, form.category.data),
-                                                   db.session.get(User, form.judge.data), form.max_load.data),
-                          _("The judge has joined the panel."), _back(rnd), form=form)
+    return confirm_action(
+        lambda: rounds.add_judges(current_user, rnd, _chosen(Category, form.categories.data),
+                                  _chosen(User, form.judges.data), form.max_load.data),
+        lambda added: _("%(n)d places on the panel added.", n=added), _back(rnd), form=form)
+
+
+def _chosen(model, ids: list[int] | None) -> list:
+    # The ids were checked against the form's choices.
+    return [db.session.get(model, i) for i in ids or []]
 
 
 @bp.route("/panel/<int:member_id>/delete", methods=["POST"])
