@@ -15,6 +15,7 @@ from ...models import Contest, Entry, SensitiveTerm, Unit
 from ...models.entries import ENTRY_STATUSES
 from ...policies import can_manage_contest, can_screen_entry, can_use_console
 from ...services import screening, screening_flags
+from ...services import sensitive_terms as term_list
 from ...view_gates import require
 from ...view_helpers import confirm_action, load
 
@@ -98,9 +99,11 @@ def sensitive_terms():
     form = ReasonForm()
     if form.validate_on_submit():
         with saving(form) as outcome:
-            added = screening_flags.add_terms(current_user, form.reason.data)
+            done = term_list.add_terms(current_user, form.reason.data)
         if outcome.ok:
-            flash(_("%(n)d terms added.", n=len(added)), "success")
+            flash(_("%(n)d terms added. %(scanned)d entries already submitted were scanned again; "
+                    "%(flagged)d contain a new term and are flagged.",
+                    n=len(done.added), scanned=done.scanned, flagged=done.flagged), "success")
             return redirect(url_for("organiser.screening.sensitive_terms"))
     terms = db.session.scalars(select(SensitiveTerm).order_by(SensitiveTerm.term))
     return render_template("organiser/screening/sensitive_terms.html", form=form, terms=terms,
