@@ -85,7 +85,8 @@ class Contest(db.Model):
     # Which entries are put to the vote: every accepted one, or the entries of a round.
     vote_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", use_alter=True, ondelete="SET NULL"))
     voting_districts: Mapped[list] = mapped_column(JSON, default=list)   # empty: everyone may vote
-    published: Mapped[bool] = mapped_column(default=True)  # visible on public pages
+    # Visible on public pages. A new contest starts hidden: the organiser publishes it when it is ready.
+    published: Mapped[bool] = mapped_column(default=False)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -221,6 +221,17 @@ def save_contest(actor: User | None, contest: Contest | None, data: dict) -> Con
     return contest
 
 
+@writes
+def set_published(actor: User, contest: Contest, published: bool) -> Contest:
+    """Show the contest on the public site, or take it off."""
+    if contest.published != published:
+        contest.published = published
+        db.session.flush()
+        audit.record(actor, "contest.publish" if published else "contest.unpublish", contest,
+                     details={"code": contest.code})
+    return contest
+
+
 # --- categories -------------------------------------------------------------
 
 @writes

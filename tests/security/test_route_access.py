@@ -94,6 +94,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # The edit form is filled from the category: an empty post saves it unchanged.
     ("organiser.contests.edit_category", "POST"): contest_organisers(302),
     ("organiser.contests.delete_category", "POST"): contest_organisers(302),
+    ("organiser.contests.publish_contest", "POST"): contest_organisers(302),
     ("organiser.screening.screening_list", "GET"): contest_organisers(200),
     ("organiser.screening.screening_bulk", "POST"): contest_organisers(400),  # no decision given
     ("organiser.screening.screening_entry", "GET"): contest_organisers(200),

@@ -44,7 +44,7 @@ class ContestForm(FlaskForm):
     vote_weight = IntegerField(_l("Weight of the vote in the final score (%)"), default=0,
                                validators=[Optional()])
     show_vote_counts = BooleanField(_l("Show vote counts to the public"), default=True)
-    published = BooleanField(_l("Visible on the public site"), default=True)
+    published = BooleanField(_l("Visible on the public site"), default=False)
 
 
 class CategoryForm(FlaskForm):

@@ -1,7 +1,7 @@
 """The console's contests and their categories."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -91,6 +91,17 @@ def contest(contest_id: int):
     c = load(Contest, contest_id, can_manage_contest)
     return render_template("organiser/contests/contest.html", contest=c, phase=contests.phase(c),
                            delete_form=ConfirmForm())
+
+
+@bp.route("/contests/<int:contest_id>/publish", methods=["POST"])
+@require(can_use_console)
+def publish_contest(contest_id: int):
+    c = load(Contest, contest_id, can_manage_contest)
+    public = request.form.get("published") == "1"
+    return confirm_action(lambda: contests.set_published(current_user, c, public),
+                          _("The contest is now on the public site.") if public
+                          else _("The contest is no longer on the public site."),
+                          url_for("organiser.contests.contest", contest_id=c.id))
 
 
 @bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
