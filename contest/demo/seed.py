@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Programme, SensitiveTerm, Unit, User
+from ..models import Entry, Programme, SensitiveTerm, Unit, User
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI, shanghai_year
 from ..services import accounts, contests, entries, screening, uploads
@@ -43,8 +43,10 @@ LAYOUT = {
 PHASE_DAY = {"collecting": 15, "screening": 35, "voting": 45, "judging": 53,
              "publicity": 61, "published": 90}
 # This year's phase for each activity, in the data's order: every phase shows.
+# 小康路上她力量 collects videos, which the demo cannot ship, so it is still collecting;
+# the financial-literacy stories are the ones in 公示.
 CURRENT_PHASES = ("collecting", "collecting", "screening", "judging", "voting",
-                  "judging", "publicity", "published", "collecting")
+                  "judging", "collecting", "published", "publicity")
 
 
 def is_seeded() -> bool:
@@ -203,8 +205,19 @@ def seed_entries(programme: Programme, people: list[User], unit_admin: User | No
                     organiser = organiser or demo_organiser()
                     screening.screen_entry(organiser, entry, {"accepted": "accept", "returned": "return",
                                                               "rejected": "reject"}[outcome], REASONS.get(outcome))
+                _date_history(entry, during, min(contest.submission_end + timedelta(days=1), now - timedelta(hours=1)))
                 made += 1
     return made
+
+
+def _date_history(entry: Entry, submitted: datetime, screened: datetime) -> None:
+    """The services stamp an entry's history with today's clock; the demo's
+    entries were started, submitted and screened on their contest's own dates."""
+    started = submitted - timedelta(hours=1)
+    entry.created_at = started
+    for event in entry.events:
+        event.created_at = {"draft": started, "submitted": submitted}.get(event.to_status, screened)
+    entry.updated_at = max(e.created_at for e in entry.events)
 
 
 def existing_demo_accounts() -> list[tuple[str, str, str, str | None]]:
@@ -262,5 +275,6 @@ def _entrants_own(now: datetime) -> None:
         sent = entries.start_entry(me, stories_first[0], now=now)
         _fill(sent, stories_first[0], 7)
         entries.submit_entry(me, sent, pledge=True, licence=True, ip="127.0.0.1", now=now)
+        _date_history(sent, now, now)
         draft = entries.start_entry(me, stories_first[1], now=now)
         entries.save_draft(draft, {"title": "我的战疫日记（草稿）", "body": "<p>那年春天，我们在网上互相打气。</p>"})

@@ -7,7 +7,7 @@ from contest.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from contest.extensions import db
 from contest.models import Category, Contest, Programme, Unit, User
 from contest.models.timestamps import utcnow
-from contest.phases import shanghai_year
+from contest.phases import SHANGHAI, shanghai_year
 from contest.services import accounts, contests
 from tests import snapshot
 
@@ -186,3 +186,52 @@ def test_seed_demo_brings_published_results_and_a_showcase(app, client, seeded):
     page = client.get(f"/showcase/{published.slug}").get_data(as_text=True)
     assert "一等奖" in page
     assert client.get(f"/showcase/year/{published.programme.year}").status_code == 200
+
+
+def test_every_demo_contest_in_publicity_or_published_has_the_results_it_shows(app, client, seeded):
+    from contest.models import ResultVersion, Round
+
+    year = shanghai_year(utcnow())
+    current = db.session.scalar(db.select(Programme).where(Programme.year == year))
+    shown = [c for c in current.contests if contests.phase(c) in ("publicity", "published")]
+    assert {contests.phase(c) for c in shown} == {"publicity", "published"}
+    for c in shown:
+        rounds = db.session.scalars(db.select(Round.state).where(Round.contest_id == c.id)).all()
+        versions = db.session.scalars(db.select(ResultVersion.kind).where(ResultVersion.contest_id == c.id)).all()
+        assert "finalised" in rounds, c.title
+        assert "publicity" in versions, c.title
+    her = next(c for c in current.contests if c.title == "小康路上她力量 短视频")
+    assert contests.phase(her) not in ("publicity", "published")
+    organiser = db.session.scalar(db.select(User).where(User.phone == "13800000002"))
+    from tests.conftest import login
+
+    login(client, organiser)
+    assert client.get("/console/").status_code == 200
+
+
+def test_demo_entry_histories_are_dated_as_they_happened(app, client, seeded):
+    from contest.models import Entry, EntryEvent
+
+    now = utcnow()
+    checked = 0
+    for entry in db.session.scalars(db.select(Entry).where(Entry.submitted_at.is_not(None)).order_by(Entry.id)):
+        events = db.session.scalars(db.select(EntryEvent).where(EntryEvent.entry_id == entry.id)
+                                    .order_by(EntryEvent.id)).all()
+        times = [e.created_at for e in events]
+        assert times == sorted(times) and times[-1] <= now, entry.number
+        [sent] = [e for e in events if e.to_status == "submitted"]
+        assert sent.created_at == entry.submitted_at, entry.number
+        assert entry.created_at <= entry.submitted_at, entry.number
+        checked += 1
+    assert checked > 50
+    # What the entrant reads: 提交于 and the history agree on the day.
+    stories_2020 = db.session.scalars(db.select(Entry).join(Contest).join(Programme)
+                                      .where(Programme.year == 2020, Entry.status == "accepted")
+                                      .order_by(Entry.id)).first()
+    owner = stories_2020.owner
+    from tests.conftest import login
+
+    login(client, owner)
+    page = client.get(f"/entries/{stories_2020.id}").get_data(as_text=True)
+    history = page.split('class="timeline"')[1]
+    assert "2020-05-03" in history and utcnow().astimezone(SHANGHAI).strftime("%Y-%m-%d") not in history
