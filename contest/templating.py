@@ -8,6 +8,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
 from . import policies
+from .exports.cells import mask_phone
 from .labels import (
     ENTRY_STATUS_LABELS,
     ENTRY_STATUS_NEXT,
@@ -54,6 +55,7 @@ def register_template_helpers(app: Flask) -> None:
     install_gettext(_)   # labels are translated in the request's language
     app.add_template_filter(shanghai, "shanghai")
     app.add_template_filter(number_text, "num")   # 30, not "30.0"
+    app.add_template_filter(mask_phone, "mask_phone")
 
     # Globals, so that imported macros see them too.
     app.jinja_env.globals.update(

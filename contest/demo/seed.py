@@ -158,12 +158,16 @@ DEMO_TERMS = ("刷票", "代写", "有偿投稿")
 FLAGGED_SENTENCE = "<p>曾有人私下联系我，说可以帮忙刷票，我当场拒绝了。</p>"
 
 
+NOMINEE_CONTACT = {"nominee_post": "珠海市香洲区梅华街道 社区网格员", "nominee_phone": "13800001234"}
+
+
 def _fill(entry, cat, seed: int, extra: str = "") -> None:
     if cat.kind in ("story", "nomination"):
         entries.save_draft(entry, {"title": f"{cat.name}作品{seed % 100:02d}", "summary": "身边的好网民故事。",
                                    "body": _story(seed, cat.min_chars or 300) + extra,
                                    "nominee_name": "李红" if cat.kind == "nomination" else None,
-                                   "nominee_kind": "person" if cat.kind == "nomination" else None})
+                                   "nominee_kind": "person" if cat.kind == "nomination" else None,
+                                   **(NOMINEE_CONTACT if cat.kind == "nomination" else {})})
     elif cat.kind == "image":
         entries.save_draft(entry, {"title": f"采风图片{seed % 100:02d}"})
         uploads.add_upload(entry.owner, entry, io.BytesIO(_picture(seed)), f"采风{seed}.jpg")

@@ -23,6 +23,19 @@ class EntryForm(FlaskForm):
     nominee_kind = RadioField(_l("Nominated"), choices=[SelectChoice("person", _l("A person")),
                                                         SelectChoice("organisation", _l("An organisation"))],
                               validators=[Optional()])
+    nominee_phone = StringField(_l("Nominee's phone"), validators=[Optional(), Length(max=20)],
+                                render_kw={"inputmode": "tel", "autocomplete": "off"},
+                                description=_l("Shown in full only to the organisers who contact nominees."))
+    nominee_post = StringField(_l("Work unit and post"), validators=[Optional(), Length(max=200)],
+                               description=_l("For a person: where they work and their post, "
+                                              "e.g. 珠海市第一中学 教师."))
+    author_phone = StringField(_l("Author's phone"), validators=[Optional(), Length(max=20)],
+                               render_kw={"inputmode": "tel", "autocomplete": "off"},
+                               description=_l("How the organisers reach the author; not the unit's own number."))
+    author_minor = BooleanField(_l("The author is under 14"))
+    guardian_name = StringField(_l("Parent or guardian's name"), validators=[Optional(), Length(max=50)])
+    guardian_phone = StringField(_l("Parent or guardian's phone"), validators=[Optional(), Length(max=20)],
+                                 render_kw={"inputmode": "tel", "autocomplete": "off"})
     version = HiddenField()
 
 

@@ -21,7 +21,7 @@ from ..policies import (
 )
 from ..qr import status_qr_svg
 from ..requests import upload_route
-from ..services import contests, entries, uploads
+from ..services import contests, entries, entry_contacts, uploads
 from ..services.advancement import outcomes_for
 from ..services.publicity import outcome_for
 from ..services.results import award_label
@@ -89,6 +89,8 @@ def _entry_form(entry: Entry) -> EntryForm:
     form = EntryForm(obj=entry)
     if not form.is_submitted():
         form.version.data = entry.version
+    if entry.category.kind == "nomination":
+        form.body.label.text = _("Main deeds")
     return form
 
 
@@ -117,9 +119,11 @@ def edit(entry_id: int):
                            delete_form=ConfirmForm())
 
 
+DRAFT_FIELDS = ("title", "summary", "body", "h5_url", "nominee_name", "nominee_kind", *entry_contacts.FIELDS)
+
+
 def _text_fields(form: EntryForm) -> dict:
-    return {name: getattr(form, name).data for name in
-            ("title", "summary", "body", "h5_url", "nominee_name", "nominee_kind")}
+    return {name: getattr(form, name).data for name in DRAFT_FIELDS}
 
 
 def _version(raw) -> int | None:
@@ -143,8 +147,7 @@ def autosave(entry_id: int):
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return jsonify(ok=False, message=_("The request could not be understood.")), 400
-    fields = {k: v for k, v in data.items() if k in ("title", "summary", "body", "h5_url", "nominee_name",
-                                                     "nominee_kind") and (v is None or isinstance(v, str))}
+    fields = {k: v for k, v in data.items() if k in DRAFT_FIELDS and (v is None or isinstance(v, str))}
     with saving(refusals=entries.EditConflict, show=False) as outcome:
         entries.save_draft(entry, fields, expected_version=_version(data.get("version")))
     if not outcome.ok:
@@ -217,6 +220,12 @@ def submit(entry_id: int):
     if not can_edit_entry(current_user, entry):
         return _read_only(entry)
     form = SubmitForm()
+    if entry.on_behalf:
+        # The unit administrator ticks the boxes: the unit pledges, for the author.
+        form.pledge.label.text = _("The unit has the author's consent and makes the originality pledge above "
+                                   "on the author's behalf.")
+        form.licence.label.text = _("The unit has the author's consent and grants the licence above "
+                                    "on the author's behalf.")
     owner = entry.owner
     if form.validate_on_submit():
         with saving(form) as outcome:
@@ -227,6 +236,7 @@ def submit(entry_id: int):
             return redirect(url_for("entrant.receipt", entry_id=entry.id))
     problems = entries.submission_errors(entry)
     return render_template("entrant/submit.html", entry=entry, form=form, problems=problems,
+                           on_behalf=entry.on_behalf,
                            ask_birth_date=not entry.on_behalf and owner.birth_date is None,
                            ask_guardian=not entry.on_behalf and (owner.birth_date is None
                                                                  or entries.needs_guardian(owner)))

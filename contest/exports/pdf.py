@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 # One page must hold the whole form: longer text is cut, with "……" to show it.
 SUMMARY_LIMIT = 600
 REASON_LIMIT = 300
+DEEDS_LIMIT = 900  # a nomination's form has no 作品简介: its 主要事迹 take the room
 TEMPLATE = "exports/recommendation.html"
 STYLESHEET = Path(__file__).with_name("recommendation.css")
 
@@ -55,6 +56,12 @@ class RecommendationForm:
     final_score: float | None
     award: str
     reason: str
+    phone: str = ""          # the author's, masked unless unmasked data was asked for
+    guardian: str = ""       # a child author's parent or guardian: name and phone
+    nominee: str = ""        # a nomination's 被推荐对象, with 个人/组织
+    nominee_post: str = ""   # 工作单位及职务
+    nominee_phone: str = ""
+    deeds: str = ""          # 主要事迹
 
 
 class URLRefused(ValueError):
@@ -90,7 +97,8 @@ def write_recommendation_pdf(target: str | PathLike[str] | BinaryIO, *, contest_
         contest_title=contest_title,
         issuer=issuer,
         formula=formula,
-        forms=[(form, clip(form.summary, SUMMARY_LIMIT), clip(form.reason, REASON_LIMIT)) for form in forms],
+        forms=[(form, clip(form.summary, SUMMARY_LIMIT), clip(form.reason, REASON_LIMIT),
+                clip(form.deeds, DEEDS_LIMIT)) for form in forms],
     )
     fetcher = RefusingFetcher()
     css = CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)

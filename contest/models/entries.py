@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -42,12 +42,19 @@ class Entry(db.Model):
     h5_url: Mapped[str | None] = mapped_column(String(500))
     nominee_name: Mapped[str | None] = mapped_column(String(100))
     nominee_kind: Mapped[str | None] = mapped_column(String(20))  # person | organisation
+    nominee_phone: Mapped[str | None] = mapped_column(String(20))
+    nominee_post: Mapped[str | None] = mapped_column(String(200))  # 工作单位及职务
+    # Sent by a unit for a named author: how the office reaches the author (and,
+    # for a child, the guardian), not the unit administrator who typed it in.
+    author_phone: Mapped[str | None] = mapped_column(String(20))
+    author_minor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     pledge_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     licence_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_ip_hash: Mapped[str | None] = mapped_column(String(64))
     guardian_name: Mapped[str | None] = mapped_column(String(50))
     guardian_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    guardian_phone: Mapped[str | None] = mapped_column(String(20))
 
     version: Mapped[int] = mapped_column(default=1)  # autosave conflict check
     flagged: Mapped[bool] = mapped_column(default=False, index=True)
@@ -70,6 +77,14 @@ class Entry(db.Model):
     flags: Mapped[list[EntryFlag]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="EntryFlag.id",
         foreign_keys="EntryFlag.entry_id")
+
+    @property
+    def contact_phone(self) -> str:
+        """The author's phone: the one given for the author when a unit sent
+        the entry, else the entrant's own."""
+        if self.on_behalf:
+            return self.author_phone or ""
+        return self.owner.phone if self.owner else ""
 
 
 class EntryAuthor(db.Model):

@@ -16,7 +16,7 @@ from ..models.entries import COUNTED_STATUSES
 from ..models.timestamps import utcnow
 from ..phases import SHANGHAI, submission_open
 from ..sanitize import clean_html, plain_text
-from . import audit, screening_flags
+from . import audit, entry_contacts, screening_flags
 from .errors import ServiceError, ValidationErrors
 from .unit_of_work import writes
 
@@ -183,6 +183,7 @@ def save_draft(entry: Entry, data: dict, *, expected_version: int | None = None)
     if "nominee_kind" in data:
         entry.nominee_kind = data.get("nominee_kind") if data.get("nominee_kind") in ("person", "organisation") \
             else None
+    entry_contacts.save_contacts(entry, data)
     entry.version += 1
     entry.updated_at = utcnow()
     db.session.flush()
@@ -249,6 +250,7 @@ def submission_errors(entry: Entry) -> dict[str, str]:
             errors["nominee_name"] = _("Please name the person or organisation nominated.")
         if entry.nominee_kind not in ("person", "organisation"):
             errors["nominee_kind"] = _("Please say whether a person or an organisation is nominated.")
+    errors.update(entry_contacts.contact_errors(entry))
     return errors
 
 

@@ -59,9 +59,39 @@ def _issuer(contest: Contest) -> str:
     return contest.lead_unit.name if contest.lead_unit else ""
 
 
+def _masked(phone: str | None, full: bool) -> str:
+    return (phone or "") if full else mask_phone(phone)
+
+
 def _phone(entry: Entry, full: bool) -> str:
-    phone = entry.owner.phone if entry.owner else ""
-    return phone if full else mask_phone(phone)
+    """The author's phone (given by the unit for an entry it sent), never the unit administrator's."""
+    return _masked(entry.contact_phone, full)
+
+
+def _guardian(entry: Entry, full: bool) -> str:
+    return " ".join(p for p in (entry.guardian_name or "", _masked(entry.guardian_phone, full)) if p)
+
+
+def _has_nominations(contest: Contest) -> bool:
+    return any(c.kind == "nomination" for c in contest.categories)
+
+
+def _nominee_columns(contest: Contest) -> list[Column]:
+    """被推荐对象, contact and 主要事迹: only in the lists of a contest that takes nominations."""
+    if not _has_nominations(contest):
+        return []
+    return [Column(_("Nominee"), 14), Column(_("Work unit and post"), 20), Column(_("Nominee's phone"), 14),
+            Column(_("Main deeds"), 80, "longtext")]
+
+
+def _nominee_cells(contest: Contest, entry: Entry, full: bool) -> list:
+    if not _has_nominations(contest):
+        return []
+    if entry.category.kind != "nomination":
+        return [None] * 4
+    kind = {"person": _("A person"), "organisation": _("An organisation")}.get(entry.nominee_kind or "")
+    name = f"{entry.nominee_name or ''}（{kind}）" if kind else entry.nominee_name or ""
+    return [name, entry.nominee_post or "", _masked(entry.nominee_phone, full), plain_text(entry.body)]
 
 
 def _round_scores(contest: Contest) -> tuple[list[Round], dict[int, dict[int, RoundEntry]]]:
@@ -108,22 +138,33 @@ def check_full_access(actor: User | None, contest: Contest, full: bool, reason: 
         raise ServiceError(_("Please give the reason for exporting unmasked personal data."), "reason")
 
 
-def _recommended_columns(rounds: list[Round]) -> list[Column]:
+def _pdf_nominee(entry: Entry, full: bool) -> dict[str, str]:
+    if entry.category.kind != "nomination":
+        return {}
+    kind = {"person": "个人", "organisation": "组织"}.get(entry.nominee_kind or "")
+    return {"nominee": f"{entry.nominee_name or ''}（{kind}）" if kind else entry.nominee_name or "",
+            "nominee_post": entry.nominee_post or "", "nominee_phone": _masked(entry.nominee_phone, full),
+            "deeds": plain_text(entry.body)}
+
+
+def _recommended_columns(contest: Contest, rounds: list[Round]) -> list[Column]:
     return [Column(_("Entry number"), 16), Column(_("Entry category"), 12), Column(_("Work title"), 28, "longtext"),
             Column(_("Authors"), 16), Column(_("Submitting unit"), 18), Column(_("District"), 10),
-            Column(_("Phone"), 14), *[Column(r.name, 10, "number") for r in rounds],
+            Column(_("Phone"), 14), Column(_("Parent or guardian"), 16), *_nominee_columns(contest),
+            *[Column(r.name, 10, "number") for r in rounds],
             Column(_("Judges' score"), 10, "number"), Column(_("Vote score"), 10, "number"),
             Column(_("Final score"), 10, "number"), Column(_("Award"), 10),
             Column(_("Reason for the recommendation"), 40, "longtext")]
 
 
-def _recommended_rows(picked: list[_Recommended], rounds: list[Round], scores: dict, full: bool) -> Iterator[list]:
+def _recommended_rows(contest: Contest, picked: list[_Recommended], rounds: list[Round], scores: dict,
+                      full: bool) -> Iterator[list]:
     for item in picked:
         e, r = item.entry, item.ranked
         per_round = scores.get(e.id, {})
         yield [e.number, item.category, e.title, results.authors_line(e), e.unit.name if e.unit else "",
-               e.district or "",
-               _phone(e, full), *[getattr(per_round.get(rnd.id), "score", None) for rnd in rounds],
+               e.district or "", _phone(e, full), _guardian(e, full), *_nominee_cells(contest, e, full),
+               *[getattr(per_round.get(rnd.id), "score", None) for rnd in rounds],
                r.judge, r.vote_score, r.final, results.award_label(r.award), r.reason or ""]
 
 
@@ -197,12 +238,12 @@ def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str
     notes = [formula] if picked else [formula, NO_ROWS]
     if fmt == "xlsx":
         rows = write_xlsx(str(path), title=title, unit=_issuer(contest), date=_today(),
-                          columns=_recommended_columns(rounds),
-                          rows=_recommended_rows(picked, rounds, scores, full), notes=notes)
+                          columns=_recommended_columns(contest, rounds),
+                          rows=_recommended_rows(contest, picked, rounds, scores, full), notes=notes)
     elif fmt == "csv":
         with open(path, "wb") as f:
-            rows = write_csv(f, columns=_recommended_columns(rounds),
-                             rows=_recommended_rows(picked, rounds, scores, full), notes=notes)
+            rows = write_csv(f, columns=_recommended_columns(contest, rounds),
+                             rows=_recommended_rows(contest, picked, rounds, scores, full), notes=notes)
     elif fmt == "pdf":
         forms = [RecommendationForm(
             serial=i.serial, number=i.entry.number or "", category=i.category, title=i.entry.title,
@@ -211,7 +252,9 @@ def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str
             summary=i.entry.summary or plain_text(i.entry.body),
             rounds=tuple((r.name, getattr(scores.get(i.entry.id, {}).get(r.id), "score", None)) for r in rounds),
             vote_score=i.ranked.vote_score if settings.vote_weight else None, final_score=i.ranked.final,
-            award=results.award_label(i.ranked.award), reason=i.ranked.reason or "") for i in picked]
+            award=results.award_label(i.ranked.award), reason=i.ranked.reason or "",
+            phone=_phone(i.entry, full), guardian=_guardian(i.entry, full),
+            **_pdf_nominee(i.entry, full)) for i in picked]
         write_recommendation_pdf(str(path), contest_title=contest.title, issuer=_issuer(contest), forms=forms,
                                  formula=formula, render=render_template)
         rows = len(forms)
@@ -220,13 +263,14 @@ def export_recommended(actor: User | None, contest: Contest, fmt: str, path: str
     return Exported(rows, sha256_of(path))
 
 
-def _ledger_columns(rounds: list[Round]) -> list[Column]:
+def _ledger_columns(contest: Contest, rounds: list[Round]) -> list[Column]:
     per_round = [Column(title, 10, kind) for r in rounds for title, kind in (
         (_("%(round)s: score", round=r.name), "number"), (_("%(round)s: place", round=r.name), "int"),
         (_("%(round)s: through", round=r.name), "text"))]
     return [Column(_("Entry number"), 16), Column(_("Entry category"), 12), Column(_("Work title"), 28, "longtext"),
             Column(_("Authors"), 16), Column(_("Submitting unit"), 18), Column(_("District"), 10),
-            Column(_("Phone"), 14), Column(_("Status"), 10), Column(_("Screening note"), 24, "longtext"),
+            Column(_("Phone"), 14), Column(_("Parent or guardian"), 16), *_nominee_columns(contest),
+            Column(_("Status"), 10), Column(_("Screening note"), 24, "longtext"),
             *per_round, Column(_("Valid votes"), 10, "int"), Column(_("Final score"), 10, "number"),
             Column(_("Award"), 10), Column(_("Recommended"), 8)]
 
@@ -248,7 +292,8 @@ def _ledger_rows(contest: Contest, rounds: list[Round], scores: dict, full: bool
                       "" if re_ is None else (_("Yes") if re_.advanced else _("No"))]
         ranked = final.get(e.id)
         yield [e.number, names.get(e.category_id, ""), e.title, results.authors_line(e), e.unit.name if e.unit else "",
-               e.district or "", _phone(e, full), str(ENTRY_STATUS_LABELS.get(e.status, e.status)),
+               e.district or "", _phone(e, full), _guardian(e, full), *_nominee_cells(contest, e, full),
+               str(ENTRY_STATUS_LABELS.get(e.status, e.status)),
                e.status_reason or "", *cells,
                counts.get(e.id, 0), ranked.final if ranked else None,
                results.award_label(ranked.award) if ranked else "",
@@ -270,7 +315,7 @@ def export_ledger(actor: User | None, contest: Contest, fmt: str, path: str | Pa
         raise ServiceError(_("Unknown export format."), "format")
     check_full_access(actor, contest, full, reason)
     rounds, scores = _round_scores(contest)
-    columns = _ledger_columns(rounds)
+    columns = _ledger_columns(contest, rounds)
     rows = _ledger_rows(contest, rounds, scores, full)
     notes = [results.formula_text(results.settings_for(contest))]
     if not numbered_count(contest):

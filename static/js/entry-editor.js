@@ -3,7 +3,8 @@
    progress bar and a retry. No inline script: the CSP forbids it. */
 (function () {
   "use strict";
-  var FIELDS = ["title", "summary", "body", "h5_url", "nominee_name", "nominee_kind"];
+  var FIELDS = ["title", "summary", "body", "h5_url", "nominee_name", "nominee_kind", "nominee_phone",
+                "nominee_post", "author_phone", "author_minor", "guardian_name", "guardian_phone"];
   var INTERVAL_MS = 4000;
 
   var csrf = window.contest.csrf;
@@ -14,6 +15,8 @@
   }
 
   function fieldValue(form, name) {
+    var box = form.elements[name];
+    if (box && box.type === "checkbox") { return box.checked ? box.value : ""; }
     var checked = form.querySelector('input[name="' + name + '"]:checked');
     if (checked) { return checked.value; }
     var el = form.elements[name];
@@ -29,6 +32,7 @@
     }
     var el = form.elements[name];
     if (!el || value === null || value === undefined) { return; }
+    if (el.type === "checkbox") { el.checked = !!value; return; }
     el.value = value;
     if (el.quill) { el.quill.clipboard.dangerouslyPasteHTML(value); }
   }

@@ -227,7 +227,7 @@ def test_unit_admin_submits_for_members_within_the_quota(client, world):
     entry = _newest(admin_of_school)
     assert entry.on_behalf and entry.unit.name == "珠海市第一中学"
     assert [a.name for a in entry.authors] == ["张三", "李四"]
-    _autosave(client, entry.id, entry.version, title="一中学生的故事", body=LONG_STORY)
+    _autosave(client, entry.id, entry.version, title="一中学生的故事", body=LONG_STORY, author_phone="13712345678")
     assert _submit(client, entry.id).status_code == 302
     listing = client.get("/unit/entries").get_data(as_text=True)
     assert "一中学生的故事" in listing and "1 / 1" in listing
@@ -258,6 +258,10 @@ def test_nominations_are_made_by_units(client, world):
     assert r.status_code == 302 and entry.category_id == nominations.id and entry.on_behalf
     _autosave(client, entry.id, entry.version, title="推荐材料", nominee_name="李红", nominee_kind="person",
               body="<p>" + "长期在网上开展公益科普。" * 20 + "</p>")
+    page = _submit(client, entry.id).get_data(as_text=True)
+    assert "请填写被推荐对象的联系电话" in page and "请填写被推荐对象的工作单位及职务" in page
+    _autosave(client, entry.id, db.session.get(Entry, entry.id).version, nominee_phone="0756-2212345",
+              nominee_post="珠海市科技馆 科普讲解员")
     assert _submit(client, entry.id).status_code == 302
     entry = db.session.get(Entry, entry.id)
     assert entry.status == "submitted" and entry.nominee_name == "李红" and entry.nominee_kind == "person"
