@@ -1,4 +1,5 @@
 """The console's judging (organiser.judging.*)."""
+from . import papers  # noqa: F401  (its routes join the blueprint)
 from .views import bp
 
 __all__ = ["bp"]
