@@ -179,8 +179,12 @@ WORK_ROLES = frozenset({"image", "photo", "video", "audio", "h5_package"})
 
 def _work_header(item: _Recommended) -> list[tuple[str, str]]:
     e = item.entry
-    return [("作品名称", e.title), ("作者", results.authors_line(e)), ("报名编号", e.number or ""),
-            ("组别", item.category), ("报送单位", e.unit.name if e.unit else "")]
+    header = [("作品名称", e.title), ("作者", results.authors_line(e)), ("报名编号", e.number or ""),
+              ("组别", item.category), ("报送单位", e.unit.name if e.unit else "")]
+    if nominee := _pdf_nominee(e, full=False):
+        # The nominee's phone stays out: a zip is passed around more freely than a list.
+        header[1:1] = [("被推荐对象", nominee["nominee"]), ("工作单位及职务", nominee["nominee_post"])]
+    return header
 
 
 def _works(picked: list[_Recommended], documents: bool) -> Iterator[tuple[str, object]]:

@@ -4,6 +4,7 @@ the author and a child's guardian, not the unit administrator. Read back from
 the forms, the organiser's pages, and every export format."""
 import csv
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -249,3 +250,14 @@ def test_long_deeds_are_cut_to_keep_the_form_on_one_page(app):
     assert pages == 1
     text = "".join(PdfReader(io.BytesIO(buffer.getvalue())).pages[0].extract_text().split())
     assert DEEDS[:30] in text and "……" in text
+
+
+def test_the_works_zip_names_the_nominee_above_the_deeds(world, sent, tmp_path):
+    contest, nomination, _story = sent
+    out = tmp_path / "w.zip"
+    exports.export_recommended(world.users["organiser"], contest, "zip", out, full=True, reason="联系获奖者")
+    with zipfile.ZipFile(out) as archive:
+        name = next(n for n in archive.namelist() if nomination.number in n and n.endswith(".txt"))
+        text = archive.read(name).decode("utf-8-sig")
+    assert "被推荐对象：李红（个人）" in text and "工作单位及职务：珠海市第一中学 教师" in text
+    assert DEEDS[:30] in text and NOMINEE_PHONE not in text
