@@ -68,6 +68,9 @@ class Defaults:
         "香洲区", "金湾区", "斗门区", "横琴新区", "高新区", "高栏港经济区", "万山海洋开发试验区",
     )
     PROXY_FIX = 0  # number of trusted proxies in front (1 behind nginx)
+    # The site's public address (https://host), for links printed on paper (certificates' QR codes);
+    # unset: the address of the request that made the document.
+    PUBLIC_BASE_URL = None
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict:

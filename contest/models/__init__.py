@@ -1,6 +1,7 @@
 """One aggregate per module; importing this package registers every model."""
 from .accounts import ROLES, RoleGrant, Unit, User
 from .audit import AuditEvent
+from .certificates import CERTIFICATE_DESIGNS, Certificate, CertificateSettings
 from .contests import ENTRY_KINDS, Category, Contest, Programme
 from .entries import (
     ASSET_ROLES,
@@ -32,6 +33,7 @@ from .voting import FLAG_STATES, VOTE_STATUSES, Vote, VoteFlag, VoterDay, VoteTa
 
 __all__ = [
     "ROLES", "RoleGrant", "Unit", "User", "AuditEvent",
+    "CERTIFICATE_DESIGNS", "Certificate", "CertificateSettings",
     "ENTRY_KINDS", "Category", "Contest", "Programme",
     "ASSET_ROLES", "ENTRY_STATUSES", "Asset", "Entry", "EntryAuthor", "EntryCounter", "EntryEvent",
     "EntryFlag", "SensitiveTerm", "TextBand",

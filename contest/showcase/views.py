@@ -15,7 +15,7 @@ from ..forms_common import ConfirmForm
 from ..h5_links import h5_src_for
 from ..models import Contest, Entry, Programme, ResultVersion
 from ..qr import status_qr_svg
-from ..services import publicity, results
+from ..services import certificates, publicity, results
 from ..state import final_version
 from ..view_helpers import confirm_action
 
@@ -102,3 +102,11 @@ def year(year: int):
     if not shown:
         abort(404)
     return render_template("showcase/year.html", year=year, shown=shown, award_label=results.award_label)
+
+
+@bp.route("/certificates/<number>")
+def certificate(number: str):
+    """The public check of a 获奖证书 (its QR code leads here): what it was
+    awarded for, names partly masked; an unknown number answers 404 and says so."""
+    found = certificates.verify(number)
+    return render_template("showcase/certificate.html", number=number, found=found), 200 if found else 404

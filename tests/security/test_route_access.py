@@ -164,6 +164,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("showcase.entry", "GET"): everyone(404),
     ("showcase.year", "GET"): everyone(404),
     ("organiser.exports.export_download", "POST"): contest_organisers(302),   # no format chosen: refused, back
+    ("organiser.exports.certificate_design", "POST"): contest_organisers(302),   # no design chosen: refused, back
+    ("organiser.exports.certificate_pdf_download", "POST"): contest_organisers(302),   # no final result: back
+    ("organiser.exports.certificates_batch", "POST"): contest_organisers(302),         # no final result: back
+    ("showcase.certificate", "GET"): everyone(404),         # no such certificate: 证书编号不存在
     ("organiser.votes.votes_invalidate", "POST"): contest_organisers(302),
     ("vote.gallery", "GET"): everyone(200),
     ("vote.entry_page", "GET"): everyone(200),

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...forms_common import ConfirmForm, saving
-from ...models import Contest
+from ...models import CERTIFICATE_DESIGNS, Contest
 from ...policies import can_export_personal_data, can_manage_results, can_use_console
-from ...services import exports, results
+from ...services import certificates, exports, results
 from ...view_gates import require
 from ...view_helpers import load
 
@@ -29,7 +29,9 @@ def exports_page(contest_id: int):
     counts = {"recommended": len(results.recommended_ids(contest)), "ledger": exports.numbered_count(contest)}
     return render_template("organiser/exports/exports.html", contest=contest, kinds=EXPORT_KINDS, counts=counts,
                            recommended=counts["recommended"],
-                           may_unmask=can_export_personal_data(current_user, contest), form=ConfirmForm())
+                           may_unmask=can_export_personal_data(current_user, contest), form=ConfirmForm(),
+                           awarded=certificates.overview(contest), designs=CERTIFICATE_DESIGNS,
+                           design=certificates.design_of(contest), award_label=results.award_label)
 
 
 @bp.route("/contests/<int:contest_id>/exports/<kind>", methods=["POST"])
