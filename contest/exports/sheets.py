@@ -49,6 +49,8 @@ def _check_row(columns: Sequence[Column], number: int, values: Sequence) -> None
 
 def _line_count(text: str, width: float) -> int:
     """Lines `text` wraps to in a column `width` characters wide (CJK counts double)."""
+    if len(text) * 2 <= width and "\n" not in text:   # fits on one line even if every character is CJK
+        return 1
     units = [sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")]
     return sum(max(1, math.ceil(u / max(width, 1))) for u in units)
 
