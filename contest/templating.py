@@ -23,6 +23,7 @@ from .labels import (
     number_text,
 )
 from .phases import SHANGHAI
+from .services.score_reports import feedback_for
 
 
 def flag_evidence(flag) -> str:
@@ -64,6 +65,7 @@ def register_template_helpers(app: Flask) -> None:
         ENTRY_STATUS_LABELS=ENTRY_STATUS_LABELS, ENTRY_STATUS_NEXT=ENTRY_STATUS_NEXT,
         ROUND_STATE_LABELS=ROUND_STATE_LABELS, vote_status_labels=VOTE_STATUS_LABELS,
         rule_labels=VOTE_RULE_LABELS, flag_evidence=flag_evidence,
+        judges_feedback_for=feedback_for,   # the entrant's status page (entrant/_feedback.html)
     )
 
     @app.context_processor

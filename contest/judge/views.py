@@ -2,7 +2,9 @@
 keyboard. Blind rounds show nothing of who made an entry."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,7 +15,7 @@ from ..forms_common import ConfirmForm, saving
 from ..h5_links import h5_src_for
 from ..models import JudgeAssignment, Round
 from ..policies import can_score, is_judge
-from ..services import judge_assignments, score_sheets
+from ..services import judge_assignments, score_reports, score_sheets
 from ..services.errors import ValidationErrors
 from ..state import round_is_open
 from ..templating import shanghai
@@ -139,3 +141,20 @@ def recuse(assignment_id: int):
             return redirect(url_for("judge.score_page", assignment_id=item.id))
         flash(_("You have stepped back from this entry; it has gone to another judge."), "success")
     return redirect(url_for("judge.queue", round_id=item.round_id))
+
+
+@bp.route("/rounds/<int:round_id>/sheet.pdf")
+@require(is_judge)
+def my_sheet(round_id: int):
+    """The judge's own 评分表 of a round, to print and sign."""
+    rnd = load(Round, round_id)
+    if db.session.scalar(_mine(round_id).limit(1)) is None:
+        abort(404)
+    buffer = io.BytesIO()
+    score_reports.write_judge_sheets(rnd, current_user, buffer)
+    buffer.seek(0)
+    response = send_file(buffer, mimetype="application/pdf",
+                         download_name=_("%(round)s score sheet %(judge)s", round=rnd.name,
+                                         judge=current_user.real_name) + ".pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response

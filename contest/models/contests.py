@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -82,6 +82,8 @@ class Contest(db.Model):
     votes_per_day: Mapped[int] = mapped_column(default=5)
     vote_weight: Mapped[int] = mapped_column(default=0)  # percent of the final score
     show_vote_counts: Mapped[bool] = mapped_column(default=True)
+    # After the final result, each entrant reads the judges' comments on their entry, without names.
+    judges_feedback: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Which entries are put to the vote: every accepted one, or the entries of a round.
     vote_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", use_alter=True, ondelete="SET NULL"))
     voting_districts: Mapped[list] = mapped_column(JSON, default=list)   # empty: everyone may vote

@@ -1,6 +1,7 @@
 """What a round's scores read like on paper and to its organisers: each judge's
-评分表 (blind: entry number and title only), the panel's 汇总表, and the judges'
-comments beside their totals. Reads only."""
+评分表 (blind: entry number and title only), the panel's 汇总表, the judges'
+comments beside their totals; and, where the contest chose it, the comments an
+entrant reads after the final result, without the judges' names."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -20,8 +21,10 @@ from ..exports.score_sheets_pdf import (
     write_summary_pdf,
 )
 from ..extensions import db
-from ..models import Category, Entry, JudgeAssignment, PanelMember, Round, Score, User
-from . import round_results
+from ..models import Category, Contest, Entry, JudgeAssignment, PanelMember, Round, RoundEntry, Score, User
+from ..state import final_version
+from . import audit, round_results
+from .unit_of_work import writes
 
 
 @dataclass
@@ -164,3 +167,34 @@ def sheet_judges(rnd: Round) -> Iterator[User]:
     ids = select(JudgeAssignment.judge_id).where(JudgeAssignment.round_id == rnd.id,
                                                   JudgeAssignment.state != "recused")
     return iter(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
+
+
+@writes
+def set_judges_feedback(actor: User, contest: Contest, on: bool) -> None:
+    """Whether entrants read the judges' comments (without names) once the final result is out."""
+    if contest.judges_feedback != on:
+        contest.judges_feedback = on
+        db.session.flush()
+        audit.record(actor, "contest.judges_feedback", contest, details={"on": on})
+
+
+def feedback_for(entry: Entry) -> list[tuple[str, list[str]]]:
+    """(round name, comments) for each finalised round the entry took part in,
+    once the contest's final result is published and only if the contest shows
+    feedback. No judge is named, and the comments are in the order of their text,
+    so neither a name nor the order of the panel gives a judge away."""
+    contest = entry.contest
+    if not contest.judges_feedback or entry.number is None or final_version(contest) is None:
+        return []
+    rows = db.session.execute(
+        select(Round.id, Round.name, Score.comment)
+        .join(RoundEntry, RoundEntry.round_id == Round.id)
+        .join(JudgeAssignment, (JudgeAssignment.round_id == Round.id) & (JudgeAssignment.entry_id == entry.id))
+        .join(Score, Score.assignment_id == JudgeAssignment.id)
+        .where(RoundEntry.entry_id == entry.id, Round.state == "finalised", JudgeAssignment.state != "recused",
+               Score.final.is_(True), Score.comment != "")
+        .order_by(Round.position))
+    by_round: dict[int, tuple[str, list[str]]] = {}
+    for round_id, name, comment in rows:
+        by_round.setdefault(round_id, (name, []))[1].append(comment)
+    return [(name, sorted(comments)) for name, comments in by_round.values()]

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from contest.extensions import db
 from contest.services import score_sheets
 from tests import factories
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 
 
 def pdf_text(response) -> str:
@@ -100,3 +100,112 @@ def test_only_the_contests_organisers_print_a_rounds_sheets(client, world, judge
     login(client, world.users["organiser"])
     stranger = factories.user("judge", name="局外评委")
     assert client.get(f"/console/rounds/{rnd.id}/sheets/{stranger.id}.pdf").status_code == 404
+
+
+def finalise_with_comments(world, rnd, judges, canary):
+    """Every judge submits every entry with a comment (the canary's are 画面饱满 and 立意鲜明);
+    one draft comment is left on another entry; the round is closed and finalised."""
+    from contest.services import advancement, rounds
+
+    c1, c2 = rnd.criteria
+    words = {judges[0].id: "画面饱满", judges[1].id: "立意鲜明"}
+    for judge in judges:
+        for item in factories.assignments_of(judge, rnd):
+            comment = words[judge.id] if item.entry_id == canary.id else "构图可再斟酌"
+            score_sheets.record_score(judge, item, {str(c1.id): 9, str(c2.id): 8}, comment, final=True)
+    rounds.close_round(world.users["organiser"], rnd)
+    advancement.finalise_round(world.users["organiser"], rnd)
+    db.session.commit()
+
+
+def publish_final(contest):
+    from contest.models import ResultVersion
+
+    db.session.add(ResultVersion(contest_id=contest.id, number=2, kind="final", rows=[]))
+    db.session.commit()
+
+
+def test_entrants_read_the_judges_comments_without_names_and_only_after_the_final_result(client, world, judged):
+    from contest.models import AuditEvent, Contest
+
+    rnd, judges, canary, others = judged
+    judges[0].real_name = "张评审员"
+    finalise_with_comments(world, rnd, judges, canary)
+    page = f"/entries/{canary.id}"
+
+    def shown() -> str:
+        login(client, canary.owner)
+        return client.get(page).get_data(as_text=True)
+
+    # The contest has not chosen to show feedback: nothing, even after the final result.
+    publish_final(world.contest)
+    assert "画面饱满" not in shown() and "评委评语" not in shown()
+
+    # The organiser turns it on (audited).
+    login(client, world.users["organiser"])
+    rounds_page = f"/console/contests/{world.contest.id}/rounds"
+    assert "向参赛者反馈评委评语" in client.get(rounds_page).get_data(as_text=True)
+    r = client.post(f"/console/contests/{world.contest.id}/judges-feedback",
+                    data={"csrf_token": csrf_token(client, rounds_page), "judges_feedback": "y"})
+    assert r.status_code == 302 and db.session.get(Contest, world.contest.id).judges_feedback is True
+    assert db.session.scalar(db.select(AuditEvent.details).where(AuditEvent.action == "contest.judges_feedback")) \
+        == {"on": True}
+
+    html = shown()
+    block = re.search(r'<section class="card feedback">(.*?)</section>', html, re.S).group(1)
+    assert "评委评语" in block and "初评" in block
+    assert re.findall(r"<li>([^<]+)</li>", block) == ["画面饱满", "立意鲜明"]
+    assert "不显示评委姓名" in block
+    for judge in judges:
+        assert judge.real_name not in html
+    assert "构图可再斟酌" not in html   # another entry's comments
+    # Nor another entrant's comments on the canary's page, and the other entrant reads their own.
+    login(client, others[0].owner)
+    other_page = client.get(f"/entries/{others[0].id}").get_data(as_text=True)
+    assert "构图可再斟酌" in other_page and "画面饱满" not in other_page
+
+
+def test_no_feedback_before_the_final_result(client, world, judged):
+    rnd, judges, canary, _others = judged
+    world.contest.judges_feedback = True
+    finalise_with_comments(world, rnd, judges, canary)
+    # 公示 is not the final result.
+    from contest.models import ResultVersion
+
+    db.session.add(ResultVersion(contest_id=world.contest.id, number=1, kind="publicity", rows=[]))
+    db.session.commit()
+    login(client, canary.owner)
+    html = client.get(f"/entries/{canary.id}").get_data(as_text=True)
+    assert "画面饱满" not in html and "评委评语" not in html
+
+
+def test_a_draft_comment_never_reaches_the_entrant(client, world, judged):
+    rnd, judges, canary, _others = judged
+    world.contest.judges_feedback = True
+    finalise_with_comments(world, rnd, judges, canary)
+    item = next(i for i in factories.assignments_of(judges[0], rnd) if i.entry_id == canary.id)
+    item.score.final = False
+    db.session.commit()
+    publish_final(world.contest)
+    login(client, canary.owner)
+    html = client.get(f"/entries/{canary.id}").get_data(as_text=True)
+    assert "立意鲜明" in html and "画面饱满" not in html
+
+
+def test_a_judge_prints_their_own_score_sheet_and_no_one_elses(client, world, judged):
+    rnd, judges, _canary, _others = judged
+    items = score_first_judge(rnd, judges)
+    login(client, judges[0])
+    queue = client.get(f"/judge/rounds/{rnd.id}").get_data(as_text=True)
+    assert f"/judge/rounds/{rnd.id}/sheet.pdf" in queue
+    text = pdf_text(client.get(f"/judge/rounds/{rnd.id}/sheet.pdf"))
+    assert judges[0].real_name in text and "评委签名" in text and "构思新颖第0件" in text
+    assert all(item.entry.number in text for item in items)
+    for canary_text in factories.CANARIES:
+        assert canary_text not in text, canary_text
+    # The second judge's sheet carries none of the first judge's scores.
+    login(client, judges[1])
+    assert "构思新颖" not in pdf_text(client.get(f"/judge/rounds/{rnd.id}/sheet.pdf"))
+    # A judge with nothing in this round has no sheet of it.
+    login(client, factories.user("judge", name="局外评委"))
+    assert client.get(f"/judge/rounds/{rnd.id}/sheet.pdf").status_code == 404

@@ -120,6 +120,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("unit.unit_entries", "GET"): only(200, "unit_admin"),
     ("judge.home", "GET"): only(200, "judge"),
     ("judge.queue", "GET"): only(200, "judge"),
+    ("judge.my_sheet", "GET"): only(200, "judge"),
     ("judge.score_page", "GET"): only(200, "judge"),
     ("judge.save_score", "POST"): only(302, "judge"),   # an empty draft saved, back to the queue
     ("judge.recuse", "POST"): only(302, "judge"),        # no reason: refused with a message
@@ -140,6 +141,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("organiser.judging.round_scores", "GET"): contest_organisers(200),
     ("organiser.judging.judge_sheet_pdf", "GET"): contest_organisers(200),
     ("organiser.judging.summary_pdf", "GET"): contest_organisers(200),
+    ("organiser.judging.judges_feedback", "POST"): contest_organisers(302),
     ("organiser.votes.votes_overview", "GET"): contest_organisers(200),
     ("organiser.votes.votes_settings", "POST"): contest_organisers(302),
     ("organiser.votes.votes_recount", "POST"): contest_organisers(302),

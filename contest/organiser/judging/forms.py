@@ -36,3 +36,8 @@ class PanelForm(FlaskForm):
     categories = MultiCheckbox(_l("Categories"), coerce=int)
     max_load = IntegerField(_l("Maximum entries (optional)"), validators=[Optional()])
 
+
+
+class FeedbackForm(FlaskForm):
+    judges_feedback = BooleanField(_l("After the final result, show each entrant the judges' comments on their "
+                                      "entry, without the judges' names"))

@@ -13,12 +13,12 @@ from ...forms_common import ConfirmForm, ReasonForm, saving
 from ...models import ADVANCE_RULES, AGGREGATIONS, Category, Contest, Criterion, PanelMember, Round, RoundEntry, User
 from ...models.accounts import RoleGrant
 from ...policies import can_manage_contest, can_use_console
-from ...services import advancement, conflicts, judge_assignments, rounds
+from ...services import advancement, conflicts, judge_assignments, rounds, score_reports
 from ...services.round_results import method_ranks, results_table
 from ...view_gates import require
 from ...view_helpers import confirm_action, load
 from ..forms import to_local, to_utc
-from .forms import CriterionForm, PanelForm, RoundForm
+from .forms import CriterionForm, FeedbackForm, PanelForm, RoundForm
 
 bp = Blueprint("judging", __name__)
 
@@ -73,7 +73,18 @@ def _save_round(contest: Contest, rnd: Round | None):
 def rounds_list(contest_id: int):
     contest = load(Contest, contest_id, can_manage_contest)
     items = db.session.scalars(select(Round).where(Round.contest_id == contest.id).order_by(Round.position))
-    return render_template("organiser/judging/rounds.html", contest=contest, rounds=list(items))
+    return render_template("organiser/judging/rounds.html", contest=contest, rounds=list(items),
+                           feedback_form=FeedbackForm(obj=contest))
+
+
+@bp.route("/contests/<int:contest_id>/judges-feedback", methods=["POST"])
+@require(can_use_console)
+def judges_feedback(contest_id: int):
+    contest = load(Contest, contest_id, can_manage_contest)
+    form = FeedbackForm()
+    return confirm_action(lambda: score_reports.set_judges_feedback(current_user, contest, form.judges_feedback.data),
+                          _("The setting has been saved."), url_for("organiser.judging.rounds_list",
+                                                                    contest_id=contest.id), form=form)
 
 
 @bp.route("/contests/<int:contest_id>/rounds/new", methods=["GET", "POST"])
