@@ -13,6 +13,8 @@ from ..models import Entry, JudgeAssignment, Programme, User
 from ..services import advancement, contests, judge_assignments, publicity, results, rounds, score_sheets
 from ..services.unit_of_work import writes
 
+DEMO_PUBLICITY_PHONE = "0756-2123456"   # the office line printed on the demo 公示 notices
+
 DEMO_CRITERIA = (
     ("思想内容", 40, "主题鲜明，导向正确，内容真实感人。"),
     ("艺术表现", 30, "结构完整，表达生动，富有感染力。"),
@@ -90,7 +92,8 @@ def seed_results(programme: Programme, now: datetime) -> None:
                 entry = db.session.get(Entry, top[0].entry_id)
                 results.set_recommendation(organiser, contest, entry, True, "主题鲜明，感染力强，传播效果好。")
         days = max(1, (contest.publicity_end - contest.publicity_start).days) if contest.publicity_end else 7
-        version = publicity.publish_publicity(organiser, contest, days, now=contest.publicity_start)
+        publicity.set_contact_phone(organiser, contest, DEMO_PUBLICITY_PHONE)
+        version = publicity.publish_publicity(organiser, contest, days, now=contest.publicity_start, confirmed=True)
         if contest.results_at and now >= contest.results_at and now >= version.ends_at:
             publicity.publish_final(organiser, contest, now=contest.results_at)
 

@@ -27,19 +27,13 @@ def _contest(slug: str) -> Contest:
     return contest or abort(404)
 
 
-def _by_category(version: ResultVersion) -> list[tuple[str, list[dict]]]:
-    groups: dict[str, list[dict]] = {}
-    for row in version.rows:
-        groups.setdefault(row["category"], []).append(row)
-    return list(groups.items())
-
-
 @bp.route("/results/<slug>")
 def publicity_page(slug: str):
     contest = _contest(slug)
     version = publicity.latest(contest) or abort(404)
     return render_template("showcase/publicity.html", contest=contest, version=version,
-                           groups=_by_category(version), open_now=publicity.window_open(version),
+                           groups=publicity.in_award_order(version.rows), notice=publicity.notice(contest, version),
+                           open_now=publicity.window_open(version),
                            award_label=results.award_label, form=ConfirmForm())
 
 
@@ -71,7 +65,8 @@ def contest_showcase(slug: str):
     contest = _contest(slug)
     version = _final(contest)
     entries = _published_entries(version)
-    groups = [(name, [r for r in rows if r["entry_id"] in entries]) for name, rows in _by_category(version)]
+    groups = [(name, [r for r in rows if r["entry_id"] in entries])
+              for name, rows in publicity.in_award_order(version.rows)]
     return render_template("showcase/contest.html", contest=contest, version=version, groups=groups,
                            entries=entries, award_label=results.award_label)
 

@@ -36,17 +36,20 @@ def test_objection_then_showcase_on_a_phone(live_server, page, tmp_path):
     db.session.flush()
     for e, level in zip(entries, ("first", "second", "first"), strict=True):
         results.set_award(organiser, contest, e, level)
-    publicity.publish_publicity(organiser, contest, 7)
+    publicity.publish_publicity(organiser, contest, 7, confirmed=True)
     netizen = factories.user(name="热心网民")
     slug, phone, label = contest.slug, netizen.phone, f"{story.number} {story.title}"
+    notice_title = f"关于“{contest.title}”评选结果的公示"
     story_id = story.id
     db.session.commit()
 
     problems = watch_for_errors(page)
     log_in(page, live_server, phone, factories.PASSWORD)
     page.goto(f"{live_server}/results/{slug}")
-    expect(page.get_by_role("heading", name="评选结果公示")).to_be_visible()
+    expect(page.get_by_role("heading", name=notice_title)).to_be_visible()
+    expect(page.locator(".notice-signature")).to_contain_text("发布单位：市委网信办")
     no_horizontal_scroll(page)
+    screenshot(page, tmp_path / "publicity-notice.png")
     page.select_option("#entry", label=label)
     page.fill("#reason", "该作品与某公众号文章高度雷同，链接见附件说明。")
     page.fill("#contact", "微信 rexin2026")

@@ -30,6 +30,7 @@ def proposed(ranked, world):  # noqa: F811
 
 
 def _publish(contest, organiser, days=7, **kw):
+    kw.setdefault("confirmed", True)   # the warnings (tests/functional/test_publicity_notice.py) seen
     version = publicity.publish_publicity(organiser, contest, days, **kw)
     db.session.commit()
     return version
@@ -130,7 +131,7 @@ def test_the_final_result_waits_for_the_window_and_the_objections_then_freezes_e
 
 
 def _final(contest, organiser):
-    version = publicity.publish_publicity(organiser, contest, 1)
+    version = publicity.publish_publicity(organiser, contest, 1, confirmed=True)
     version.ends_at = utcnow() - timedelta(minutes=1)
     publicity.publish_final(organiser, contest)
     db.session.commit()

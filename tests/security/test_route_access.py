@@ -159,6 +159,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("organiser.results.publicity_version", "GET"): contest_organisers(200),
     ("organiser.results.publicity_publish", "POST"): contest_organisers(302),   # no days given: refused, back
     ("organiser.results.publicity_final", "POST"): contest_organisers(302),     # the window is open: refused, back
+    ("organiser.results.publicity_phone", "POST"): contest_organisers(302),
     ("organiser.results.objection_decide", "POST"): contest_organisers(302),    # no decision chosen: refused, back
     ("showcase.publicity_page", "GET"): everyone(200),
     ("showcase.object_to", "POST"): everyone(302),          # logged out: to the login page; in: no entry chosen

@@ -108,8 +108,10 @@ def _publicity(contest: Contest) -> str:
 def publicity_overview(contest_id: int):
     contest = load(Contest, contest_id, can_manage_results)
     current = publicity.latest(contest)
+    final = current is not None and current.kind == "final"
     return render_template("organiser/results/publicity.html", contest=contest, versions=publicity.versions(contest),
                            current=current, open_now=publicity.window_open(current),
+                           warnings=[] if final else publicity.warnings(contest),
                            objections=publicity.objections(contest), award_label=results.award_label,
                            form=ConfirmForm())
 
@@ -130,10 +132,19 @@ def publicity_publish(contest_id: int):
     contest = load(Contest, contest_id, can_manage_results)
     return confirm_action(
         lambda: publicity.publish_publicity(current_user, contest, request.form.get("days", 0, type=int),
-                                            request.form.get("note", "")),
+                                            request.form.get("note", ""),
+                                            confirmed=request.form.get("confirmed") == "1"),
         lambda version: _("Version %(n)d is published for publicity until %(end)s.", n=version.number,
                           end=version.ends_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")),
         _publicity(contest))
+
+
+@bp.route("/contests/<int:contest_id>/publicity/phone", methods=["POST"])
+@require(can_use_console)
+def publicity_phone(contest_id: int):
+    contest = load(Contest, contest_id, can_manage_results)
+    return confirm_action(lambda: publicity.set_contact_phone(current_user, contest, request.form.get("phone", "")),
+                          _("The contact phone for objections has been saved."), _publicity(contest))
 
 
 @bp.route("/contests/<int:contest_id>/publicity/final", methods=["POST"])
