@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import scoring
 from ..extensions import db
@@ -265,6 +266,35 @@ def set_recommendation(actor: User, contest: Contest, entry: Entry, recommended:
     db.session.flush()
     audit.record(actor, "results.recommend" if recommended else "results.unrecommend", entry,
                  details={"reason": reason} if recommended else None)
+
+
+@writes
+def decide(actor: User, contest: Contest, entry: Entry, award: str | None, recommended: bool, reason: str) -> None:
+    """One submit per entry: its award level and its recommendation (with the
+    reason) together; each change audited as its own decision, nothing changed
+    unless all of it can be."""
+    decision = db.session.scalar(select(ResultDecision).where(ResultDecision.entry_id == entry.id))
+    if (decision.award if decision else None) != award:
+        set_award(actor, contest, entry, award)
+    was = bool(decision and decision.recommended)
+    reason = (reason or "").strip()
+    if recommended and (not was or reason != (decision.reason or "")):
+        set_recommendation(actor, contest, entry, True, reason)
+    elif was and not recommended:
+        set_recommendation(actor, contest, entry, False, "")
+
+
+def people(entry_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """entry id -> (authors, submitting unit), for a page of the ranking."""
+    found = db.session.scalars(select(Entry).where(Entry.id.in_(entry_ids))
+                               .options(selectinload(Entry.authors), selectinload(Entry.unit)))
+    return {e.id: (authors_line(e), e.unit.name if e.unit else "") for e in found}
+
+
+def quotas(contest: Contest, ranked: dict[int, list[Ranked]]) -> list[tuple[Category, int, int | None]]:
+    """(category, recommended so far, its quota or None) for every category."""
+    return [(c, sum(1 for r in ranked.get(c.id, []) if r.recommended), c.recommend_quota)
+            for c in contest.categories]
 
 
 def recommended_ids(contest: Contest, category: Category | None = None) -> set[int]:

@@ -153,7 +153,7 @@ def test_the_organisers_page_shows_the_formula_and_the_ranking_and_saves_decisio
     assert "最终得分 = 专家评审得分 × 100%" in html and story[0].number in html and "终评" in html
     assert "网络投票在总成绩中的权重（%）" in html and 'name="vote_weight"' in html and 'max="100"' in html
     token = csrf_token(client, url)
-    r = client.post(f"{url}/{story[1].id}/recommend",
+    r = client.post(f"{url}/{story[1].id}/decide",
                     data={"csrf_token": token, "recommended": "1", "reason": "<script>x</script>好作品"})
     assert r.status_code == 302
     html = client.get(url).get_data(as_text=True)
@@ -177,7 +177,7 @@ def test_another_units_organiser_cannot_see_or_decide(ranked, world, client):
     login(client, world.users["organiser"])
     token = csrf_token(client, f"/console/contests/{contest.id}/results")
     login(client, world.users["organiser_other"])
-    r = client.post(f"/console/contests/{contest.id}/results/{story[0].id}/award",
+    r = client.post(f"/console/contests/{contest.id}/results/{story[0].id}/decide",
                     data={"csrf_token": token, "award": "first"})
     assert r.status_code == 403
     assert db.session.scalar(select(ResultDecision.id)) is None
@@ -254,3 +254,41 @@ def test_the_migration_makes_a_vote_weight_saved_on_the_results_page_the_contest
     db.session.remove()
     upgrade()
     assert db.session.get(Contest, contest_id).vote_weight == 40   # 0.6 of 1.5: the ranking it gave stays
+
+
+def test_one_submit_sets_the_award_and_the_recommendation_and_the_page_shows_who_and_the_quota(
+        ranked, world, client):
+    contest, story, _rnd = ranked
+    organiser = world.users["organiser"]
+    world.category.recommend_quota = 1
+    story[1].unit = world.other_unit
+    db.session.commit()
+    login(client, organiser)
+    url = f"/console/contests/{contest.id}/results"
+    html = client.get(url).get_data(as_text=True)
+    assert "<th>作者</th>" in html and "<th>单位</th>" in html
+    assert f"<td>{story[1].authors[0].name}</td><td>{world.other_unit.name}</td>" in html
+    quotas = html[html.index('id="quotas"'):html.index("</table>", html.index('id="quotas"'))]
+    assert "<td>网民个人组</td><td>0</td>\n    <td>1</td><td>1</td>" in quotas and "<td>图片组</td>" in quotas
+    assert html.index('id="quotas"') < html.index('class="data results"')   # up front, before the list
+    token = csrf_token(client, url)
+    r = client.post(f"{url}/{story[1].id}/decide", data={
+        "csrf_token": token, "award": "second", "recommended": "1", "reason": "传播广泛"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"#entry-{story[1].id}")
+    decision = db.session.scalars(select(ResultDecision).where(ResultDecision.entry_id == story[1].id)).one()
+    assert (decision.award, decision.recommended, decision.reason) == ("second", True, "传播广泛")
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("results.%"))
+                                 .order_by(AuditEvent.id)).all()
+    assert actions == ["results.award", "results.recommend"]
+    html = client.get(url).get_data(as_text=True)
+    assert "<td>网民个人组</td><td>1</td>\n    <td>1</td><td>已满</td>" in html
+    assert "名额已满" in html and html.count('name="recommended" value="1" disabled') == 3
+    # a refusal changes nothing: a second recommendation beyond the quota, with an award
+    r = client.post(f"{url}/{story[0].id}/decide", data={
+        "csrf_token": token, "award": "first", "recommended": "1", "reason": "也好"}, follow_redirects=True)
+    assert "最多推荐 1" in r.get_data(as_text=True)
+    assert db.session.scalar(select(ResultDecision.award).where(ResultDecision.entry_id == story[0].id)) is None
+    # unticked: the recommendation is withdrawn, the award kept, in the same single submit
+    client.post(f"{url}/{story[1].id}/decide", data={"csrf_token": token, "award": "second", "reason": ""})
+    db.session.expire_all()
+    assert (decision.award, decision.recommended) == ("second", False)

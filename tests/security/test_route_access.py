@@ -151,8 +151,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("organiser.votes.vote_rows", "GET"): contest_organisers(200),
     ("organiser.results.results_overview", "GET"): contest_organisers(200),
     ("organiser.results.results_settings", "POST"): contest_organisers(302),
-    ("organiser.results.results_award", "POST"): contest_organisers(302),       # not in the ranking: refused, back
-    ("organiser.results.results_recommend", "POST"): contest_organisers(302),
+    ("organiser.results.results_decide", "POST"): contest_organisers(302),      # not in the ranking: refused, back
     ("organiser.results.results_apply", "POST"): contest_organisers(302),
     ("organiser.exports.exports_page", "GET"): contest_organisers(200),
     ("organiser.results.publicity_overview", "GET"): contest_organisers(200),

@@ -35,6 +35,7 @@ def results_overview(contest_id: int):
     rows = ranking.get(category.id, []) if category else []
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
     recommended = sum(1 for r in rows if r.recommended)   # the ranking is computed once per page
     # Each level as set against its count: a tie on a boundary can fill a level twice and leave the next empty.
     counts = (settings.award_counts or {}).get(str(category.id), {}) if category else {}
@@ -42,9 +43,9 @@ def results_overview(contest_id: int):
     return render_template(
         "organiser/results/results.html", contest=contest, settings=settings, formula=results.formula_text(settings),
         judging_round=results.judging_round(contest, settings), rounds=results.finalised_rounds(contest),
-        categories=categories, category=category, rows=rows[(page - 1) * PER_PAGE: page * PER_PAGE], page=page,
-        pages=pages, total=len(rows), recommended=recommended, levels=AWARD_LEVELS, level_totals=levels,
-        award_label=results.award_label, form=ConfirmForm())
+        categories=categories, category=category, rows=shown, people=results.people([r.entry_id for r in shown]),
+        page=page, pages=pages, total=len(rows), recommended=recommended, quotas=results.quotas(contest, ranking),
+        levels=AWARD_LEVELS, level_totals=levels, award_label=results.award_label, form=ConfirmForm())
 
 
 def _back(contest: Contest, **args) -> str:
@@ -64,27 +65,17 @@ def results_settings(contest_id: int):
         _("The result settings have been saved."), _back(contest))
 
 
-@bp.route("/contests/<int:contest_id>/results/<int:entry_id>/award", methods=["POST"])
+@bp.route("/contests/<int:contest_id>/results/<int:entry_id>/decide", methods=["POST"])
 @require(can_use_console)
-def results_award(contest_id: int, entry_id: int):
+def results_decide(contest_id: int, entry_id: int):
     contest = load(Contest, contest_id, can_manage_results)
     entry = load(Entry, entry_id, within=contest)
-    return confirm_action(lambda: results.set_award(current_user, contest, entry, request.form.get("award") or None),
-                          _("%(number)s: award saved.", number=entry.number),
-                          _back(contest, category=entry.category_id, page=request.form.get("page", 1, type=int)))
-
-
-@bp.route("/contests/<int:contest_id>/results/<int:entry_id>/recommend", methods=["POST"])
-@require(can_use_console)
-def results_recommend(contest_id: int, entry_id: int):
-    contest = load(Contest, contest_id, can_manage_results)
-    entry = load(Entry, entry_id, within=contest)
-    wanted = request.form.get("recommended") == "1"
     return confirm_action(
-        lambda: results.set_recommendation(current_user, contest, entry, wanted, request.form.get("reason", "")),
-        _("%(number)s: recommendation saved.", number=entry.number) if wanted
-        else _("%(number)s: recommendation withdrawn.", number=entry.number),
-        _back(contest, category=entry.category_id, page=request.form.get("page", 1, type=int)))
+        lambda: results.decide(current_user, contest, entry, request.form.get("award") or None,
+                               request.form.get("recommended") == "1", request.form.get("reason", "")),
+        _("%(number)s: award and recommendation saved.", number=entry.number),
+        _back(contest, category=entry.category_id, page=request.form.get("page", 1, type=int),
+              _anchor=f"entry-{entry.id}"))
 
 
 @bp.route("/contests/<int:contest_id>/results/categories/<int:category_id>/apply", methods=["POST"])
