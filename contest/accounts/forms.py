@@ -47,3 +47,14 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat new password"), validators=[
         DataRequired(), EqualTo("new_password", _l("The two passwords are not the same."))],
         render_kw={"autocomplete": "new-password"})
+
+
+class SetupForm(FlaskForm):
+    """The invitee's first password, set through the one-time link."""
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter a password."))],
+                             description=_l("At least 8 characters, letters and digits."),
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        DataRequired(_l("Please repeat the password.")),
+        EqualTo("password", _l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"})

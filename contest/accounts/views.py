@@ -1,11 +1,11 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
 from ..forms_common import district_choices, safe_next, saving, unit_choices, unit_or_none
-from ..services import accounts
-from .forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from ..services import accounts, people
+from .forms import LoginForm, PasswordForm, ProfileForm, RegisterForm, SetupForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -117,3 +117,27 @@ def profile():
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, user=user,
                            masked_phone=accounts.mask_phone(user.phone))
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token: str):
+    """The one-time link an organiser or admin hands to a person whose account
+    they made: the person sets their password here, once. A tampered, expired,
+    used or replaced link is refused before any form is read."""
+    user = people.user_for_setup(token)
+    if user is None:
+        response = make_response(render_template("accounts/setup_invalid.html", hours=people.SETUP_LINK_HOURS), 404)
+    else:
+        form = SetupForm()
+        if form.validate_on_submit():
+            with saving(form) as outcome:
+                people.set_password_from_link(token, form.password.data)
+            if outcome.ok:
+                flash(_("Your password has been set. Please log in with your mobile number and it."), "success")
+                return redirect(url_for("accounts.login"))
+        response = make_response(render_template("accounts/setup.html", form=form, user=user,
+                                                 masked_phone=accounts.mask_phone(user.phone)))
+    # The token is in the address: no cache keeps the page (the site-wide
+    # Referrer-Policy already keeps the path from other sites).
+    response.headers["Cache-Control"] = "no-store"
+    return response

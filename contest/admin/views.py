@@ -1,23 +1,24 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""The admin's users: finding a person, their roles, and accounts made for
+someone else with a one-time set-up link."""
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..extensions import db
-from ..forms_common import ConfirmForm, district_choices, saving, unit_choices, unit_or_none
-from ..labels import ROLE_LABELS, UNIT_KIND_LABELS
-from ..models import ROLES, AuditEvent, RoleGrant, Unit, User
-from ..models.accounts import UNIT_KINDS
+from ..forms_common import ConfirmForm, saving, unit_choices, unit_or_none
+from ..labels import ROLE_LABELS
+from ..models import ROLES, RoleGrant, User
 from ..policies import can_manage_users
-from ..services import accounts
-from ..services import units as units_service
+from ..services import accounts, people
 from ..services.accounts import mask_phone
 from ..view_gates import require
 from ..view_helpers import confirm_action, load
-from .forms import GrantForm, UnitForm
+from . import audit_views, unit_views  # noqa: F401  (their routes join the blueprint)
+from .blueprint import PAGE_SIZE, bp
+from .forms import AccountForm, GrantForm
 
-bp = Blueprint("admin", __name__)
-PAGE_SIZE = 50
+__all__ = ["bp"]
 
 
 @bp.route("/users")
@@ -26,10 +27,11 @@ def users():
     q = (request.args.get("q") or "").strip()
     page = max(request.args.get("page", 1, type=int), 1)
     stmt = select(User).order_by(User.id)
-    if q:
-        stmt = stmt.where(or_(User.phone.contains(q), User.real_name.contains(q)))
+    if (clause := people.user_search(q)) is not None:
+        stmt = stmt.where(clause)
     rows = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/users.html", rows=rows, q=q, mask_phone=mask_phone)
+    return render_template("admin/users.html", rows=rows, q=q, mask_phone=mask_phone,
+                           has_password=people.has_password)
 
 
 def _grant_form() -> GrantForm:
@@ -39,12 +41,16 @@ def _grant_form() -> GrantForm:
     return form
 
 
+def _user_page(target: User, form: GrantForm | None = None, link: str | None = None, status: int = 200):
+    return render_template("admin/user.html", target=target, form=form or _grant_form(),
+                           revoke_form=ConfirmForm(), mask_phone=mask_phone, link=link,
+                           has_password=people.has_password(target), hours=people.SETUP_LINK_HOURS), status
+
+
 @bp.route("/users/<int:user_id>")
 @require(can_manage_users)
 def user(user_id: int):
-    target = load(User, user_id)
-    return render_template("admin/user.html", target=target, form=_grant_form(),
-                           revoke_form=ConfirmForm(), mask_phone=mask_phone)
+    return _user_page(load(User, user_id))
 
 
 @bp.route("/users/<int:user_id>/grants", methods=["POST"])
@@ -58,8 +64,7 @@ def grant(user_id: int):
         if outcome.ok:
             flash(_("The role has been granted."), "success")
             return redirect(url_for("admin.user", user_id=target.id))
-    return render_template("admin/user.html", target=target, form=form,
-                           revoke_form=ConfirmForm(), mask_phone=mask_phone), 422
+    return _user_page(target, form, status=422)
 
 
 @bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
@@ -70,32 +75,39 @@ def revoke(grant_id: int):
                           url_for("admin.user", user_id=grant.user_id))
 
 
-def _unit_form() -> UnitForm:
-    form = UnitForm()
-    form.kind.choices = [(k, str(UNIT_KIND_LABELS[k])) for k in UNIT_KINDS]
-    form.district.choices = district_choices(_("— citywide —"))
+@bp.route("/users/<int:user_id>/setup-link", methods=["POST"])
+@require(can_manage_users)
+def setup_link(user_id: int):
+    """A new one-time link for an account without a password, shown once on the page."""
+    target = load(User, user_id)
+    link = None
+    if ConfirmForm().validate_on_submit():
+        with saving() as outcome:
+            token = people.new_setup_link(current_user, target)
+        if outcome.ok:
+            link = url_for("accounts.setup", token=token, _external=True)
+    return _user_page(target, link=link)
+
+
+def _account_form() -> AccountForm:
+    form = AccountForm()
+    form.role.choices = [(r, str(ROLE_LABELS[r])) for r in ROLES]
+    form.unit.choices = unit_choices((0, _("— none —")))
     return form
 
 
-@bp.route("/units", methods=["GET", "POST"])
+@bp.route("/users/new", methods=["GET", "POST"])
 @require(can_manage_users)
-def units():
-    form = _unit_form()
+def new_account():
+    form = _account_form()
     if form.validate_on_submit():
         with saving(form) as outcome:
-            units_service.add_unit(current_user, name=form.name.data, kind=form.kind.data,
-                              district=form.district.data)
+            target, created = people.invite(current_user, phone=form.phone.data, name=form.name.data,
+                                            role=form.role.data, unit=unit_or_none(form.unit.data))
         if outcome.ok:
-            flash(_("The unit has been added."), "success")
-            return redirect(url_for("admin.units"))
-    rows = db.session.scalars(select(Unit).order_by(Unit.kind, Unit.id))
-    return render_template("admin/units.html", form=form, rows=rows)
-
-
-@bp.route("/audit")
-@require(can_manage_users)
-def audit_log():
-    page = max(request.args.get("page", 1, type=int), 1)
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
-    rows = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/audit.html", rows=rows)
+            link = url_for("accounts.setup", token=people.setup_token(target), _external=True) \
+                if not people.has_password(target) else None
+            flash(_("The account has been created.") if created else
+                  _("The number already had an account: the role has been added to it."), "success")
+            return _user_page(target, link=link)
+    return render_template("admin/new_account.html", form=form)

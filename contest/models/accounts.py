@@ -22,6 +22,9 @@ class Unit(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="member")
     district: Mapped[str | None] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # Whom the office calls about the unit's entries (shown masked in lists).
+    contact_name: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])

@@ -102,3 +102,77 @@ def test_cli_create_user_grants_the_role_and_audits(app):
                               "--role", "organiser", "--password", "secret-pass-1"])
     assert bad.exit_code != 0 and "该角色须指定所属单位" in bad.output
     assert db.session.scalar(db.select(User).where(User.phone == "13600000002")) is None
+
+
+def test_user_search_by_full_masked_last_four_and_name(client, world):
+    login(client, world.users["admin"])
+    judge, organiser = world.users["judge"], world.users["organiser"]
+
+    def found(q):
+        html = client.get("/admin/users", query_string={"q": q}).get_data(as_text=True)
+        return {name for name in ("评委", "网信办组织者", "参赛者") if f">{name}</a>" in html}
+
+    assert found(judge.phone) == {"评委"}
+    assert found(f"+86 {judge.phone[:3]} {judge.phone[3:7]} {judge.phone[7:]}") == {"评委"}
+    assert found(accounts.mask_phone(judge.phone)) == {"评委"}
+    assert "评委" in found(judge.phone[-4:]) and "网信办组织者" not in found(judge.phone[-4:])
+    assert found("网信办") == {"网信办组织者"}
+    # A fragment of the number is not a name: "%" and "_" match themselves only.
+    assert found("%") == set() and found(organiser.phone[:5] + "_") == set()
+
+
+def test_admin_edits_a_unit_with_its_contact(client, world):
+    login(client, world.users["admin"])
+    unit = world.other_unit
+    page = f"/admin/units/{unit.id}"
+    r = _post(client, page, {"name": "市总工会宣传部", "kind": "member", "district": "香洲区",
+                             "contact_name": "张老师", "contact_phone": "13912345678"}, page)
+    assert r.status_code == 302
+    saved = db.session.get(Unit, unit.id)
+    assert (saved.name, saved.district, saved.contact_name, saved.contact_phone) == (
+        "市总工会宣传部", "香洲区", "张老师", "13912345678")
+    event = _events("unit.update")[-1]
+    assert set(event.details["changed"]) == {"name", "district", "contact_name", "contact_phone"}
+    assert "13912345678" not in str(event.details)
+    listing = client.get("/admin/units").get_data(as_text=True)
+    assert "139****5678" in listing and "13912345678" not in listing
+    r = _post(client, page, {"name": "市委网信办", "kind": "member", "contact_phone": "123"}, page)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "已存在" in html and "手机号" in html
+    assert db.session.get(Unit, unit.id).name == "市总工会宣传部"
+
+
+def test_a_unit_in_use_is_not_removed(client, world):
+    login(client, world.users["admin"])
+    unit = world.unit
+    page = f"/admin/units/{unit.id}"
+    assert "该单位不能删除" in client.get(page).get_data(as_text=True)
+    r = _post(client, f"/admin/units/{unit.id}/delete", {}, page)
+    assert r.status_code == 302
+    assert db.session.get(Unit, unit.id) is not None
+    flashed = client.get("/admin/units").get_data(as_text=True)
+    assert "不能删除" in flashed and "活动" in flashed and "成员" in flashed
+    assert not _events("unit.delete")
+
+
+def test_an_unused_unit_is_removed_and_audited(client, world):
+    login(client, world.users["admin"])
+    spare = factories.unit("珠海市第三中学", "school")
+    db.session.commit()
+    spare_id = spare.id
+    r = _post(client, f"/admin/units/{spare_id}/delete", {}, f"/admin/units/{spare_id}")
+    assert r.status_code == 302
+    assert db.session.get(Unit, spare_id) is None
+    assert _events("unit.delete")[-1].details == {"name": "珠海市第三中学", "unit": spare_id}
+
+
+def test_non_admins_cannot_edit_or_remove_units(client, world):
+    spare = factories.unit("珠海市第四中学", "school")
+    db.session.commit()
+    login(client, world.users["admin"])
+    token = csrf_token(client, "/admin/units")
+    for role in ("organiser", "unit_admin"):
+        login(client, world.users[role])
+        assert client.get(f"/admin/units/{spare.id}").status_code == 403
+        assert client.post(f"/admin/units/{spare.id}/delete", data={"csrf_token": token}).status_code in (400, 403)
+    assert db.session.get(Unit, spare.id) is not None

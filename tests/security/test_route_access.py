@@ -78,6 +78,20 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("admin.units", "GET"): admins(200),
     ("admin.units", "POST"): admins(200),
     ("admin.audit_log", "GET"): admins(200),
+    # An empty export form names no format: back to the log.
+    ("admin.audit_export", "POST"): admins(302),
+    ("admin.new_account", "GET"): admins(200),
+    ("admin.new_account", "POST"): admins(200),
+    # The entrant has a password: the page answers with the refusal.
+    ("admin.setup_link", "POST"): admins(200),
+    ("admin.unit_edit", "GET"): admins(200),
+    # The edit form is filled from the unit: an empty post saves it unchanged.
+    ("admin.unit_edit", "POST"): admins(302),
+    # The office still has members and contests: refused, back to the list.
+    ("admin.unit_delete", "POST"): admins(302),
+    # A tampered link is unknown to everyone.
+    ("accounts.setup", "GET"): everyone(404),
+    ("accounts.setup", "POST"): everyone(404),
     ("organiser.dashboard", "GET"): organisers(200),
     ("organiser.programmes.new_programme", "GET"): organisers(200),
     ("organiser.programmes.new_programme", "POST"): organisers(200),
@@ -242,6 +256,7 @@ def _build_world():
 def _url_values(world) -> dict:
     return {
         "user_id": world.users["entrant"].id,
+        "unit_id": world.unit.id,
         "grant_id": world.users["entrant"].grants[0].id,
         "contest_id": world.contest.id,
         "category_id": world.category.id,
