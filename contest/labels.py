@@ -208,7 +208,7 @@ AUDIT_DETAIL_LABELS = {
     "closes_at": _l("Closes at"),
     "code": _l("Code"),
     "contest": _l("Contest"),
-    "created": _l("Created"),
+    "imported": _l("Imported rows"),
     "days": _l("Days"),
     "districts": _l("Districts"),
     "entries": _l("Entries"),

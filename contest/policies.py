@@ -174,3 +174,9 @@ def can_export_personal_data(user, contest: Contest) -> bool:
     reason, and is audited."""
     return can_lead_contest(user, contest)
 
+
+
+def can_issue_judge_link(user, target: User) -> bool:
+    """An organiser hands out set-up links for judges only: never for an
+    account that holds more than the judge's role, which it could take over."""
+    return can_use_console(user) and target.has_role("judge") and target.roles <= {"judge", "entrant"}

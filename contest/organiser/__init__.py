@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import contests, exports, judging, programmes, results, screening, votes
+from . import contests, exports, judging, people, programmes, results, screening, votes
 from .dashboard import dashboard
 
 bp = Blueprint("organiser", __name__)
 bp.add_url_rule("/", view_func=dashboard)
-for domain in (programmes, contests, screening, judging, votes, results, exports):
+for domain in (programmes, contests, screening, judging, votes, results, exports, people):
     bp.register_blueprint(domain.bp)
 
 __all__ = ["bp"]

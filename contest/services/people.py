@@ -58,12 +58,12 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
-def _fingerprint(user: User) -> str:
+def link_fingerprint(user: User) -> str:
     return hashlib.sha256(f"{user.password_hash}|{user.session_version}".encode()).hexdigest()[:24]
 
 
 def setup_token(user: User) -> str:
-    return _serializer().dumps([user.id, _fingerprint(user)])
+    return _serializer().dumps([user.id, link_fingerprint(user)])
 
 
 def user_for_setup(token: str) -> User | None:
@@ -75,7 +75,7 @@ def user_for_setup(token: str) -> User | None:
     except (BadSignature, SignatureExpired, ValueError, TypeError):
         return None
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active or has_password(user) or fingerprint != _fingerprint(user):
+    if user is None or not user.active or has_password(user) or fingerprint != link_fingerprint(user):
         return None
     return user
 

@@ -84,6 +84,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("admin.new_account", "POST"): admins(200),
     # The entrant has a password: the page answers with the refusal.
     ("admin.setup_link", "POST"): admins(200),
+    ("admin.units_template", "GET"): admins(200),
+    ("admin.units_import", "GET"): admins(200),
+    # No file: the form answers "choose the file".
+    ("admin.units_import", "POST"): admins(200),
+    ("organiser.people.judges", "GET"): organisers(200),
+    ("organiser.people.invite_judge", "POST"): organisers(422),
+    # The world's entrant is no judge: no link for them from the console.
+    ("organiser.people.judge_setup_link", "POST"): members(403),
     ("admin.unit_edit", "GET"): admins(200),
     # The edit form is filled from the unit: an empty post saves it unchanged.
     ("admin.unit_edit", "POST"): admins(302),
