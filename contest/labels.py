@@ -53,6 +53,7 @@ PHASE_LABELS = {
     "reviewing": _l("Under review"),
     "publicity": _l("Public notice"),
     "published": _l("Results published"),
+    "showcase": _l("Showcase"),
 }
 KIND_LABELS = {
     "story": _l("Story / essay"),

@@ -9,7 +9,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 PHASES = (
     "upcoming", "collecting", "screening", "voting", "judging",
-    "reviewing", "publicity", "published",
+    "reviewing", "publicity", "published", "showcase",
 )
 
 
@@ -20,12 +20,25 @@ class Step:
     end: datetime | None
 
 
+def showcase_only(c) -> bool:
+    """A 展播: collected, screened and shown, never judged, voted on or awarded."""
+    return bool(getattr(c, "showcase_only", False))
+
+
+def showcase_from(c) -> datetime | None:
+    """When a 展播 shows its accepted entries: its results date, else the end of screening."""
+    return c.results_at or c.screening_end
+
+
 def timeline(c) -> list[Step]:
     """The contest's phases in order, skipping those it does not hold."""
     steps = [
         Step("collecting", c.submission_start, c.submission_end),
         Step("screening", c.submission_end, c.screening_end),
     ]
+    if showcase_only(c):
+        start = showcase_from(c)
+        return steps + ([Step("showcase", start, None)] if start else [])
     if c.voting_enabled and c.voting_start and c.voting_end:
         steps.append(Step("voting", c.voting_start, c.voting_end))
     if c.judging_start or c.judging_end:
@@ -41,9 +54,13 @@ def _inside(now: datetime, start: datetime | None, end: datetime | None) -> bool
     return start is not None and start <= now and (end is None or now < end)
 
 
-def current_phase(c, now: datetime) -> str:
-    """Later phases win; the public vote wins over judging when they overlap,
-    because it is the one the public can act on."""
+def _after_screening(c, now: datetime) -> str | None:
+    """The phase after screening that holds now, if one does. Later phases
+    win; the public vote wins over judging when they overlap, because it is
+    the one the public can act on. A 展播 goes from screening to its showcase."""
+    if showcase_only(c):
+        start = showcase_from(c)
+        return "showcase" if start is not None and now >= start else None
     if c.results_at and now >= c.results_at:
         return "published"
     if _inside(now, c.publicity_start, c.publicity_end):
@@ -52,6 +69,13 @@ def current_phase(c, now: datetime) -> str:
         return "voting"
     if _inside(now, c.judging_start, c.judging_end):
         return "judging"
+    return None
+
+
+def current_phase(c, now: datetime) -> str:
+    later = _after_screening(c, now)
+    if later:
+        return later
     if _inside(now, c.submission_end, c.screening_end):
         return "screening"
     if _inside(now, c.submission_start, c.submission_end):

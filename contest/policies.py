@@ -148,6 +148,8 @@ def shown_in_showcase(entry: Entry) -> bool:
     contest = entry.contest
     if not contest.published or entry.status != "accepted":
         return False
+    if contest.showcase_only:
+        return state.showcase_open(contest)
     final = state.final_version(contest)
     return final is not None and any(r["entry_id"] == entry.id for r in final.rows)
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Contest, Entry, JudgeAssignment, ResultVersion, RoundEntry
+from .models import Category, Contest, Entry, JudgeAssignment, ResultVersion, RoundEntry
 from .models.timestamps import utcnow
-from .phases import submission_open
+from .phases import showcase_from, submission_open
 
 
 def editable(entry: Entry, now: datetime | None = None) -> bool:
@@ -68,3 +68,17 @@ def holds_assignment(judge_id: int, entry_id: int) -> bool:
     return db.session.scalar(select(JudgeAssignment.id).where(
         JudgeAssignment.judge_id == judge_id, JudgeAssignment.entry_id == entry_id,
         JudgeAssignment.state != "recused").limit(1)) is not None
+
+
+def showcase_open(contest: Contest, now: datetime | None = None) -> bool:
+    """A published 展播 shows its accepted entries once screening is over
+    (or from the results date the organiser set)."""
+    start = showcase_from(contest)
+    return bool(contest.showcase_only and contest.published and start is not None and (now or utcnow()) >= start)
+
+
+def showcase_entries(contest: Contest):
+    """A select of the entries a 展播 shows: every accepted one, by category and number."""
+    return (select(Entry).join(Category, Entry.category_id == Category.id)
+            .where(Entry.contest_id == contest.id, Entry.status == "accepted")
+            .order_by(Category.position, Category.id, Entry.number))

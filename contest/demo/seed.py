@@ -41,12 +41,15 @@ LAYOUT = {
 }
 # Where "today" falls in that layout for a contest meant to be in each phase.
 PHASE_DAY = {"collecting": 15, "screening": 35, "voting": 45, "judging": 53,
-             "publicity": 61, "published": 90}
+             "publicity": 61, "published": 90, "showcase": 45}
+# A 展播 holds no vote, judging or 公示: its works are shown once screening ends.
+SHOWCASE_DROPS = ("voting_start", "voting_end", "judging_start", "judging_end",
+                  "publicity_start", "publicity_end", "results_at")
 # This year's phase for each activity, in the data's order: every phase shows.
 # 小康路上她力量 collects videos, which the demo cannot ship, so it is still collecting;
 # the financial-literacy stories are the ones in 公示.
 CURRENT_PHASES = ("collecting", "collecting", "screening", "judging", "voting",
-                  "judging", "collecting", "published", "publicity")
+                  "judging", "collecting", "published", "publicity", "showcase")
 
 
 def is_seeded() -> bool:
@@ -101,6 +104,8 @@ def _seed_programme(data: ProgrammeData, year: int, units: dict[str, Unit], star
             "show_vote_counts": True, "published": True,
             **_dates(start),
         }
+        if spec.get("showcase_only"):
+            values.update({name: None for name in SHOWCASE_DROPS}, showcase_only=True)
         contest = contests.save_contest(None, None, values)
         for position, cat in enumerate(spec["categories"]):
             contests.save_category(None, contest, None, {**cat, "position": position})

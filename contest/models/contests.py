@@ -87,6 +87,8 @@ class Contest(db.Model):
     # Which entries are put to the vote: every accepted one, or the entries of a round.
     vote_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", use_alter=True, ondelete="SET NULL"))
     voting_districts: Mapped[list] = mapped_column(JSON, default=list)   # empty: everyone may vote
+    # 展播: entries are collected, screened and shown; no judging, vote or awards.
+    showcase_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Visible on public pages. A new contest starts hidden: the organiser publishes it when it is ready.
     published: Mapped[bool] = mapped_column(default=False)
 

@@ -47,7 +47,7 @@ CONTEST_FIELDS = (
     "submission_start", "submission_end", "screening_end", "voting_start", "voting_end",
     "judging_start", "judging_end", "publicity_start", "publicity_end", "results_at",
     "entries_per_entrant", "voting_enabled", "votes_per_day", "vote_weight",
-    "show_vote_counts", "published",
+    "show_vote_counts", "published", "showcase_only",
 )
 CATEGORY_FIELDS = (
     "code", "name", "kind", "description", "position", "min_chars", "max_chars",
@@ -119,6 +119,21 @@ def _date_errors(data: dict) -> dict[str, str]:
                 break
     if data.get("voting_enabled") and not (data.get("voting_start") and data.get("voting_end")):
         errors["voting_start"] = _("A public vote needs a start and an end.")
+    if data.get("showcase_only"):
+        errors.update(_showcase_errors(data))
+    return errors
+
+
+def _showcase_errors(data: dict) -> dict[str, str]:
+    """A 展播 is collected, screened and shown: it holds no vote, judging or 公示."""
+    errors = {}
+    if data.get("voting_enabled"):
+        errors["voting_enabled"] = _("A showcase-only contest holds no public vote.")
+    for name in ("voting_start", "judging_start", "publicity_start"):
+        if data.get(name) or data.get(name.replace("_start", "_end")):
+            errors[name] = _("A showcase-only contest has no such phase: leave these dates empty.")
+    if not (data.get("screening_end") or data.get("results_at")):
+        errors["screening_end"] = _("Please set when screening ends: the accepted works are shown from then.")
     return errors
 
 

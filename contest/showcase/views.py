@@ -16,7 +16,7 @@ from ..h5_links import h5_src_for
 from ..models import Contest, Entry, Programme, ResultVersion
 from ..qr import status_qr_svg
 from ..services import certificates, publicity, results
-from ..state import final_version
+from ..state import final_version, showcase_entries, showcase_open
 from ..view_helpers import confirm_action
 
 bp = Blueprint("showcase", __name__)
@@ -60,9 +60,29 @@ def _published_entries(version: ResultVersion) -> dict[int, Entry]:
                                                 .options(selectinload(Entry.assets)))}
 
 
+def _showcase_rows(contest: Contest) -> tuple[list[tuple[str, list[dict]]], dict[int, Entry]]:
+    """A 展播's accepted works, by category, in the shape of a result's rows (without awards)."""
+    if not showcase_open(contest):
+        abort(404)
+    found = list(db.session.scalars(showcase_entries(contest).options(
+        selectinload(Entry.assets), selectinload(Entry.authors), selectinload(Entry.unit),
+        selectinload(Entry.category))))
+    groups: dict[str, list[dict]] = {}
+    for e in found:
+        groups.setdefault(e.category.name, []).append({
+            "entry_id": e.id, "number": e.number, "title": e.title, "category": e.category.name,
+            "authors": results.authors_line(e) or e.owner.real_name, "unit": e.unit.name if e.unit else "",
+            "award": None})
+    return list(groups.items()), {e.id: e for e in found}
+
+
 @bp.route("/showcase/<slug>")
 def contest_showcase(slug: str):
     contest = _contest(slug)
+    if contest.showcase_only:
+        groups, entries = _showcase_rows(contest)
+        return render_template("showcase/contest.html", contest=contest, version=None, groups=groups,
+                               entries=entries, award_label=results.award_label)
     version = _final(contest)
     entries = _published_entries(version)
     groups = [(name, [r for r in rows if r["entry_id"] in entries])
@@ -74,8 +94,11 @@ def contest_showcase(slug: str):
 @bp.route("/showcase/<slug>/<number>")
 def entry(slug: str, number: str):
     contest = _contest(slug)
-    version = _final(contest)
-    row = next((r for r in version.rows if r["number"] == number), None) or abort(404)
+    if contest.showcase_only:
+        rows = [r for _, group in _showcase_rows(contest)[0] for r in group]
+    else:
+        rows = _final(contest).rows
+    row = next((r for r in rows if r["number"] == number), None) or abort(404)
     found = db.session.get(Entry, row["entry_id"])
     if found is None or found.status != "accepted" or found.contest_id != contest.id:
         abort(404)
@@ -90,6 +113,11 @@ def year(year: int):
     shown = []
     for prog in programmes:
         for contest in prog.contests:
+            if contest.showcase_only:
+                if showcase_open(contest):
+                    groups, _entries = _showcase_rows(contest)
+                    shown.append((contest, [r for _, group in groups for r in group]))
+                continue
             version = final_version(contest) if contest.published else None
             if version is not None:
                 entries = _published_entries(version)

@@ -18,7 +18,7 @@ REQUIRED_UNITS = {
 ACTIVITIES = {
     "珠海好网民故事征集", "网聚职工正能量 争做中国好网民", "珠海好青年", "扶贫攻坚 幸福小康 网络主题采风",
     "网络正能量 评比展示", "网络文化精品", "小康路上她力量 短视频", '我在战"疫"中成长 征文',
-    "提升金融素养 争做金融好网民",
+    "提升金融素养 争做金融好网民", "最美巾帼奋斗者 故事宣传展播",
 }
 
 
@@ -61,7 +61,7 @@ def test_seed_demo_builds_2020_and_this_year_with_every_phase(app, seeded):
     assert programmes[0].title == "珠海市2020年争做中国好网民工程"
     for p in programmes:
         assert {c.title for c in p.contests} == ACTIVITIES
-    assert {contests.phase(c) for c in programmes[0].contests} == {"published"}
+    assert {contests.phase(c) for c in programmes[0].contests if not c.showcase_only} == {"published"}
     this_year = {contests.phase(c) for c in programmes[1].contests}
     assert {"collecting", "screening", "judging", "voting", "publicity", "published"} <= this_year
 
@@ -235,3 +235,20 @@ def test_demo_entry_histories_are_dated_as_they_happened(app, client, seeded):
     page = client.get(f"/entries/{stories_2020.id}").get_data(as_text=True)
     history = page.split('class="timeline"')[1]
     assert "2020-05-03" in history and utcnow().astimezone(SHANGHAI).strftime("%Y-%m-%d") not in history
+
+
+def test_seed_demo_brings_a_showcase_only_contest(app, client, seeded):
+    from contest.models import Entry, Round
+
+    year = shanghai_year(utcnow())
+    for programme in db.session.scalars(db.select(Programme).order_by(Programme.year)):
+        [women] = [c for c in programme.contests if c.showcase_only]
+        assert women.title == "最美巾帼奋斗者 故事宣传展播" and women.lead_unit.name == "市妇联"
+        assert contests.phase(women) == "showcase" and not women.voting_enabled and women.judging_start is None
+        assert not db.session.scalars(db.select(Round).where(Round.contest_id == women.id)).all()
+        shown = db.session.scalars(db.select(Entry).where(Entry.contest_id == women.id, Entry.status == "accepted")
+                                   .order_by(Entry.number)).all()
+        assert shown, programme.year
+        page = client.get(f"/showcase/{women.slug}").get_data(as_text=True)
+        assert "展播作品" in page and all(e.title in page for e in shown)
+    assert year == programme.year

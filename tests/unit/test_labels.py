@@ -21,7 +21,7 @@ def test_a_label_is_its_message_until_a_gettext_is_installed_then_follows_it():
 
 def test_every_code_has_a_label():
     assert set(labels.PHASE_LABELS) == {"upcoming", "collecting", "screening", "voting", "judging",
-                                        "reviewing", "publicity", "published"}
+                                        "reviewing", "publicity", "published", "showcase"}
     assert set(labels.ENTRY_STATUS_LABELS) == set(labels.ENTRY_STATUS_NEXT)
 
 

@@ -45,6 +45,10 @@ class ContestForm(FlaskForm):
                                validators=[Optional()])
     show_vote_counts = BooleanField(_l("Show vote counts to the public"), default=True)
     published = BooleanField(_l("Visible on the public site"), default=False)
+    showcase_only = BooleanField(
+        _l("Showcase only (展播): collect, screen and show; no judging, no vote"),
+        description=_l("Accepted works are shown on the public showcase once screening ends, "
+                       "or from the results date if you set one."))
 
 
 class CategoryForm(FlaskForm):
