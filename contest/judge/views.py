@@ -7,7 +7,7 @@ import io
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db, limiter
@@ -15,7 +15,7 @@ from ..forms_common import ConfirmForm, saving
 from ..h5_links import h5_src_for
 from ..models import JudgeAssignment, Round
 from ..policies import can_score, is_judge
-from ..services import judge_assignments, score_reports, score_sheets
+from ..services import judge_assignments, judge_home, score_reports, score_sheets
 from ..services.errors import ValidationErrors
 from ..state import round_is_open
 from ..templating import shanghai
@@ -36,13 +36,7 @@ def _mine(round_id: int | None = None):
 @bp.route("/")
 @require(is_judge)
 def home():
-    rows = db.session.execute(
-        select(Round, func.count(JudgeAssignment.id),
-               func.sum(db.case((JudgeAssignment.state == "scored", 1), else_=0)))
-        .join(JudgeAssignment, JudgeAssignment.round_id == Round.id)
-        .where(JudgeAssignment.judge_id == current_user.id, JudgeAssignment.state != "recused")
-        .group_by(Round.id).order_by(Round.id.desc())).all()
-    return render_template("judge/home.html", rows=rows)
+    return render_template("judge/home.html", groups=judge_home.rounds_by_contest(current_user))
 
 
 @bp.route("/rounds/<int:round_id>")
@@ -124,6 +118,10 @@ def save_score(assignment_id: int):
     if as_json:
         return jsonify(ok=True, version=score.version, final=score.final, total=score.total,
                        saved_at=shanghai(score.updated_at, "HH:mm"))
+    if score.final:
+        flash(_("Saved: the score for %(number)s is submitted.", number=item.entry.number), "success")
+    else:
+        flash(_("Saved as a draft: %(number)s.", number=item.entry.number), "success")
     _prev, _next, todo = _neighbours(item)
     if score.final and todo is not None:
         return redirect(url_for("judge.score_page", assignment_id=todo))
