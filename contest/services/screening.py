@@ -2,10 +2,10 @@
 the filtered list they are made from."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -17,6 +17,7 @@ from .unit_of_work import writes
 DECISIONS = {"accept": "accepted", "return": "returned", "reject": "rejected"}
 NEEDS_REASON = ("return", "reject")
 SCREENABLE = ("submitted", "returned", "accepted", "rejected")
+WAITING = "submitted"   # waits for 初审 (a returned entry waits for its entrant, until resubmitted)
 PAGE_SIZE = 50
 
 
@@ -49,6 +50,7 @@ def screen_entry(actor: User, entry: Entry, decision: str, reason: str | None = 
 class BulkResult:
     done: list[str]
     skipped: list[str]
+    skipped_ids: list[int] = field(default_factory=list)
 
 
 @writes
@@ -65,6 +67,7 @@ def screen_many(actor: User, contest: Contest, entry_ids: list[int], decision: s
             result.done.append(entry.number)
         except ServiceError:
             result.skipped.append(entry.number or str(entry.id))
+            result.skipped_ids.append(entry.id)
     return result
 
 
@@ -96,11 +99,27 @@ def screening_query(contest: Contest, f: Filters) -> Select:
     return stmt
 
 
+LIST_ORDER = (Entry.submitted_at.desc(), Entry.id.desc())
+
+
 def screening_page(contest: Contest, f: Filters, page: int):
     stmt = screening_query(contest, f).options(
         selectinload(Entry.category), selectinload(Entry.unit), selectinload(Entry.authors),
-    ).order_by(Entry.submitted_at.desc(), Entry.id.desc())
+        selectinload(Entry.flags),
+    ).order_by(*LIST_ORDER)
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False, count=True)
+
+
+def next_waiting(entry: Entry, f: Filters) -> Entry | None:
+    """The entry after this one in the list's order (and filter) still waiting
+    for 初审; past the end of the list, the first one waiting from the top."""
+    waiting = screening_query(entry.contest, replace(f, status=WAITING)).where(Entry.id != entry.id)
+    later = or_(Entry.submitted_at < entry.submitted_at,
+                and_(Entry.submitted_at == entry.submitted_at, Entry.id < entry.id))
+    if entry.submitted_at is None:   # not in the list's order: start from its top
+        later = Entry.id.is_not(None)
+    return db.session.scalars(waiting.where(later).order_by(*LIST_ORDER).limit(1)).first() or \
+        db.session.scalars(waiting.order_by(*LIST_ORDER).limit(1)).first()
 
 
 def status_counts(contest: Contest) -> dict[str, int]:
