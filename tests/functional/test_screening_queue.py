@@ -140,6 +140,8 @@ def test_a_failed_bulk_action_keeps_the_ticks_and_says_what_failed(client, world
     assert r.status_code == 422
     assert sorted(int(a["value"]) for a in _inputs(html, name="entry", checked=True)) == sorted(ids)
     assert "未作任何更改，已勾选的 2 件作品仍保持勾选。" in html
+    # The page answers at the bulk address: its filter still asks the list, not that address.
+    assert f'<form method="get" action="/console/contests/{world.contest.id}/entries" class="filters">' in html
     assert re.search(r'<textarea id="bulk-reason"[^>]*autofocus[^>]*>', html)
     assert "请填写原因，参赛者将看到该内容。" in html
 
