@@ -79,8 +79,8 @@ def test_the_judges_home_tells_years_apart_current_first(client, world, judged):
     this_year = world.contest.programme.year
     login(client, judge)
     html = client.get("/judge/").get_data(as_text=True)
-    now_at = html.index(f"{this_year}年 · {world.contest.code}")
-    then_at = html.index(f"2020年 · {old_contest.code}")
+    now_at = html.index(f"<h2>测试征集活动（{this_year}年，{world.contest.code}）</h2>")
+    then_at = html.index(f"<h2>测试征集活动（2020年，{old_contest.code}）</h2>")
     assert now_at < then_at                                          # the open round first
     assert html.index(f"/judge/rounds/{rnd.id}") < html.index(f"/judge/rounds/{old_round.id}")
     assert html.count(world.contest.title) == 2 and html.count(">初评</a>") == 2
