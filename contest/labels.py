@@ -55,6 +55,15 @@ PHASE_LABELS = {
     "published": _l("Results published"),
     "showcase": _l("Showcase"),
 }
+
+# Award levels, highest first: one translation per label shown.
+AWARD_LEVEL_LABELS = {
+    "first": _l("First prize"),
+    "second": _l("Second prize"),
+    "third": _l("Third prize"),
+    "merit": _l("Merit award"),
+}
+
 KIND_LABELS = {
     "story": _l("Story / essay"),
     "image": _l("Images"),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import scoring
 from ..extensions import db
+from ..labels import AWARD_LEVEL_LABELS
 from ..models import (
     AWARD_LEVELS,
     VOTE_MAPPINGS,
@@ -33,13 +34,16 @@ MAX_REASON = 300   # the 推荐表 holds it on one page (exports/pdf.py REASON_L
 
 
 def award_label(level: str | None) -> str:
-    return {"first": _("First prize"), "second": _("Second prize"), "third": _("Third prize"),
-            "merit": _("Merit award")}.get(level or "", "")
+    label = AWARD_LEVEL_LABELS.get(level or "")
+    return str(label) if label else ""
 
 
 def authors_line(entry: Entry) -> str:
-    """An entry's authors as every list of results shows them (a nomination: its nominee)."""
-    return "、".join(a.name for a in entry.authors) or (entry.nominee_name or "")
+    """An entry's authors as every list of results shows them; a nomination
+    shows its nominee (the person honoured), not the unit that nominated."""
+    if entry.nominee_name:   # only nominations name one (services/entries.py)
+        return entry.nominee_name
+    return "、".join(a.name for a in entry.authors)
 
 
 def settings_for(contest: Contest) -> ResultSettings:

@@ -261,3 +261,10 @@ def test_the_works_zip_names_the_nominee_above_the_deeds(world, sent, tmp_path):
         text = archive.read(name).decode("utf-8-sig")
     assert "被推荐对象：李红（个人）" in text and "工作单位及职务：珠海市第一中学 教师" in text
     assert DEEDS[:30] in text and NOMINEE_PHONE not in text
+
+
+def test_results_and_the_publicity_list_name_the_nominee_not_the_nominating_body(sent):
+    contest, nomination, story = sent
+    assert results.authors_line(nomination) == "李红"
+    assert results.authors_line(story) == "王小丫"
+    assert results.people([nomination.id])[nomination.id][0] == "李红"
