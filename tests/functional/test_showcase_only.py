@@ -1,8 +1,10 @@
 """展播 contests: collected, screened and shown, with no judging, vote or awards."""
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, select
+
 from contest.extensions import db
-from contest.models import Contest
+from contest.models import Contest, Round
 from contest.phases import current_phase, timeline
 from contest.policies import shown_in_showcase
 from contest.services import contests, screening
@@ -106,3 +108,23 @@ def test_a_showcase_work_is_public_only_while_shown(client, world):
     c.screening_end = NOW - timedelta(hours=1)
     db.session.commit()
     assert shown_in_showcase(accepted) and not shown_in_showcase(waiting)
+
+
+def test_the_console_refuses_rounds_votes_and_results_for_a_showcase(client, world):
+    c, _cat = _showcase(world)
+    db.session.commit()
+    pages = (f"/console/contests/{c.id}/rounds", f"/console/contests/{c.id}/rounds/new",
+             f"/console/contests/{c.id}/votes", f"/console/contests/{c.id}/results")
+    for path in pages:   # anyone but its organisers gets the view's own answer
+        assert client.get(path).status_code == 302 and "/login" in client.get(path).location
+    login(client, world.users["organiser_other"])
+    assert all(client.get(path).status_code == 403 for path in pages)
+    login(client, world.users["organiser"])
+    for path in pages:
+        answer = client.get(path)
+        assert answer.status_code == 302 and answer.location.endswith(f"/console/contests/{c.id}"), path
+    page = client.get(f"/console/contests/{c.id}").get_data(as_text=True)
+    assert "展播活动不设评审轮次、网络投票和评选结果" in page
+    post = client.post(f"/console/contests/{c.id}/rounds/new", data={"csrf_token": csrf_token(client)})
+    assert post.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Round).where(Round.contest_id == c.id)) == 0
